@@ -1,0 +1,65 @@
+"""Run an ASGI app under uvicorn: in a background thread (tests, embedded) or in the foreground."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+STARTUP_TIMEOUT = 10.0
+
+
+def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """Bind a listening TCP socket; port 0 lets the kernel choose a free port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def socket_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+@contextlib.contextmanager
+def serve_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int = 0, **config: Any
+) -> Iterator[str]:
+    """Serve `app` on a pre-bound socket in a daemon thread; yield its base URL.
+
+    The server is started (lifespan included) before the URL is yielded and is
+    shut down when the block exits. Raises RuntimeError if it fails to start.
+    """
+    sock = bind_socket(host, port)
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="on", **config)
+    )
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    try:
+        yield socket_url(sock)
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT)
+        sock.close()
