@@ -1,4 +1,4 @@
-"""The `rc-gateway` command line: serve | sandbox | export-schema. Parses and delegates."""
+"""The `rc-gateway` command line: parses arguments and delegates."""
 
 from __future__ import annotations
 

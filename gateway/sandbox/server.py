@@ -1,4 +1,4 @@
-"""Run an ASGI app under uvicorn: in a background thread (tests, embedded) or in the foreground."""
+"""Run an ASGI app under uvicorn on a pre-bound socket, in a thread or not."""
 
 from __future__ import annotations
 
