@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def _serve(args: argparse.Namespace) -> None:
-    raise SystemExit("rc-gateway serve: not implemented yet")
+    from gateway.serve import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
 
 
 def _sandbox(args: argparse.Namespace) -> None:
@@ -14,7 +17,11 @@ def _sandbox(args: argparse.Namespace) -> None:
 
 
 def _export_schema(args: argparse.Namespace) -> None:
-    raise SystemExit("rc-gateway export-schema: not implemented yet")
+    from strawberry.printer import print_schema
+
+    from gateway.schema import schema
+
+    sys.stdout.write(print_schema(schema) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,31 @@
+"""The GraphQL schema, assembled from the per-resource parts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.schema.contacts import Contact, ContactQuery
+from gateway.schema.errors import GatewaySchema, mask_errors
+from gateway.schema.nodes import NodeQuery
+from gateway.schema.rooms import Room, RoomQuery
+from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
+
+
+@strawberry.type(description="Read livechat visitors, rooms and contacts.")
+class Query(NodeQuery, VisitorQuery, RoomQuery, ContactQuery):
+    pass
+
+
+@strawberry.type(description="Act as a livechat visitor.")
+class Mutation(VisitorMutation):
+    pass
+
+
+schema = GatewaySchema(
+    query=Query,
+    mutation=Mutation,
+    types=[Visitor, Room, Contact],
+    extensions=[mask_errors],
+)
+
+__all__ = ["schema"]

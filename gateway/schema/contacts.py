@@ -1,0 +1,258 @@
+"""Contact: the omnichannel person behind one or more visitors, `contacts`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from gateway.context import Info
+from gateway.schema.common import (
+    ContactManager,
+    Email,
+    OrderDirection,
+    Phone,
+    Source,
+    sort_by,
+)
+from gateway.schema.lookahead import only
+from gateway.schema.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    paginate,
+)
+from gateway.schema.scalars import json_value
+from gateway.upstream import contacts
+from gateway.upstream.records import ContactRecord
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from gateway.schema.rooms import Room
+    from gateway.schema.visitors import Visitor
+    from gateway.upstream.records import ChannelRecord, Page
+
+VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
+RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
+
+VISITOR_REF_FIELDS = frozenset({"id", "rocketChatId"})
+
+
+async def load_visitor(info: Info, visitor_id: str) -> Visitor:
+    """A visitor by id: from the reference alone when only its id is asked."""
+    from gateway.schema.visitors import Visitor
+    from gateway.upstream.records import VisitorRecord
+
+    if only(info, VISITOR_REF_FIELDS):
+        return Visitor.from_record(VisitorRecord(id=visitor_id))
+    return Visitor.from_record(await info.context.loaders.visitor.load(visitor_id))
+
+
+async def load_room(info: Info, room_id: str, created_at: datetime | None) -> Room:
+    from gateway.schema.rooms import Room
+    from gateway.schema.visitors import CHAT_REF_FIELDS
+
+    if only(info, CHAT_REF_FIELDS):
+        return Room.from_chat_ref(room_id, created_at)
+    return Room.from_record(await info.context.loaders.room.load(room_id))
+
+
+@strawberry.type(
+    description="A field whose incoming value disagreed with the stored one."
+)
+class ContactConflict:
+    field: str | None
+    value: JSON | None
+
+
+@strawberry.type(description="One way the contact was reached: a visitor on a source.")
+class ContactChannel:
+    name: str | None = strawberry.field(description="Channel name, e.g. `widget`.")
+    visitor_id: str | None = strawberry.field(description="The visitor's `_id`.")
+    source: Source | None
+    verified: bool | None
+    blocked: bool | None
+    field: str | None = strawberry.field(description="What verified it (e.g. email).")
+    value: str | None
+    verified_at: datetime | None
+    details: JSON | None
+    last_chat_at: datetime | None
+    last_chat_id: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The channel's visitor; its id comes free, the rest costs a lookup."
+    )
+    async def visitor(self, info: Info) -> VisitorType | None:
+        if self.visitor_id is None:
+            return None
+        return await load_visitor(info, self.visitor_id)
+
+    @strawberry.field(description="The channel's latest room.")
+    async def last_chat(self, info: Info) -> RoomType | None:
+        if self.last_chat_id is None:
+            return None
+        return await load_room(info, self.last_chat_id, self.last_chat_at)
+
+    @classmethod
+    def from_record(cls, record: ChannelRecord) -> ContactChannel:
+        return cls(
+            name=record.name,
+            visitor_id=record.visitor_id,
+            source=Source.from_record(record.source),
+            verified=record.verified,
+            blocked=record.blocked,
+            field=record.field,
+            value=record.value,
+            verified_at=record.verified_at,
+            details=json_value(record.details),
+            last_chat_at=record.last_chat.created_at if record.last_chat else None,
+            last_chat_id=record.last_chat.room_id if record.last_chat else None,
+        )
+
+
+@strawberry.type(
+    description=(
+        "A person known to the organisation, across channels. Contacts created "
+        "automatically for a visitor are `unknown` until an agent confirms them."
+    )
+)
+class Contact(relay.Node):
+    raw_id: relay.NodeID[str]
+    name: str | None
+    emails: list[Email]
+    phones: list[Phone]
+    contact_manager: ContactManager | None = strawberry.field(
+        description="The agent in charge; only the id is known when read by id."
+    )
+    unknown: bool | None = strawberry.field(
+        description="True for contacts created automatically for a visitor."
+    )
+    conflicting_fields: list[ContactConflict]
+    custom_fields: JSON | None
+    channels: list[ContactChannel]
+    created_at: datetime | None
+    updated_at: datetime | None
+    last_chat_at: datetime | None
+    import_ids: list[str]
+    activity: list[str] = strawberry.field(description="Months with activity.")
+    pre_registration: bool | None
+    enabled: bool = strawberry.field(description="False once the contact is deleted.")
+    last_chat_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The contact's Rocket.Chat `_id`.")
+    def rocket_chat_id(self) -> str:
+        return self.raw_id
+
+    @strawberry.field(description="The contact's latest room.")
+    async def last_chat(self, info: Info) -> RoomType | None:
+        if self.last_chat_id is None:
+            return None
+        return await load_room(info, self.last_chat_id, self.last_chat_at)
+
+    @strawberry.field(
+        description=(
+            "The visitors behind the contact's channels, one per distinct "
+            "visitor; a visitor that cannot be read is null with its own error."
+        )
+    )
+    def visitors(self, info: Info) -> list[VisitorType | None]:
+        ids = list(dict.fromkeys(c.visitor_id for c in self.channels if c.visitor_id))
+        # Each item is awaited on its own, so one failure nulls only its slot.
+        pending: list[Awaitable[Visitor]] = [load_visitor(info, i) for i in ids]
+        return cast("list[Visitor | None]", cast("Any", pending))
+
+    @classmethod
+    def from_id(cls, contact_id: str) -> Contact:
+        return cls.from_record(ContactRecord(id=contact_id))
+
+    @classmethod
+    def from_record(cls, record: ContactRecord) -> Contact:
+        return cls(
+            raw_id=record.id,
+            name=record.name,
+            emails=[Email(address=a) for a in record.emails],
+            phones=[Phone(phone_number=p) for p in record.phones],
+            contact_manager=ContactManager.from_record(record.contact_manager),
+            unknown=record.unknown,
+            conflicting_fields=[
+                ContactConflict(field=c.field, value=c.value)
+                for c in record.conflicting_fields
+            ],
+            custom_fields=json_value(record.custom_fields),
+            channels=[ContactChannel.from_record(c) for c in record.channels],
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            last_chat_at=record.last_chat.created_at if record.last_chat else None,
+            import_ids=list(record.import_ids),
+            activity=list(record.activity),
+            pre_registration=record.pre_registration,
+            enabled=record.enabled,
+            last_chat_id=record.last_chat.room_id if record.last_chat else None,
+        )
+
+
+@strawberry.enum(description="What contacts can be sorted by.")
+class ContactOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "createdAt"
+    UPDATED_AT = "_updatedAt"
+    LAST_CHAT_AT = "lastChat.ts"
+
+
+@strawberry.input(description="How to sort contacts.")
+class ContactOrder:
+    field: ContactOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.type
+class ContactQuery:
+    @strawberry.field(
+        description=(
+            "Contacts whose name, email or phone contains `searchText` "
+            "(case-insensitive), sorted by name unless ordered. `unknown` picks "
+            "automatically created contacts (true) or confirmed ones (false, "
+            "the default)."
+        )
+    )
+    async def contacts(
+        self,
+        info: Info,
+        search_text: str | None = None,
+        unknown: bool | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: ContactOrder | None = None,
+    ) -> Connection[Contact]:
+        ctx = info.context
+        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+
+        async def fetch(offset: int, count: int) -> Page[ContactRecord]:
+            return await contacts.search_contacts(
+                ctx.upstream,
+                ctx.credentials,
+                search_text,
+                unknown=unknown,
+                offset=offset,
+                count=count,
+                sort=sort,
+            )
+
+        return await paginate(
+            ctx.settings,
+            fetch,
+            Contact.from_record,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )

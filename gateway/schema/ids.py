@@ -1,0 +1,40 @@
+"""Relay global ids in, Rocket.Chat ids out."""
+
+from __future__ import annotations
+
+from strawberry.relay import GlobalID
+
+from gateway.errors import BadUserInputError
+
+NODE_TYPES = frozenset({"Visitor", "Room", "Contact"})
+
+
+def parse_global_id(value: str) -> GlobalID:
+    """Decode a global id of one of our node types; BAD_USER_INPUT otherwise."""
+    try:
+        global_id = GlobalID.from_id(value)
+    except Exception as exc:  # strawberry raises several kinds for bad base64
+        raise BadUserInputError(
+            f"{value!r} is not a global id of this API.", argument="id"
+        ) from exc
+    if global_id.type_name not in NODE_TYPES or not global_id.node_id:
+        raise BadUserInputError(
+            f"{value!r} is not a global id of this API.", argument="id"
+        )
+    return global_id
+
+
+def parse_id(value: str, type_name: str) -> str:
+    """A `type_name` global id or a raw Rocket.Chat id → the raw id."""
+    if not value:
+        raise BadUserInputError("`id` must not be empty.", argument="id")
+    try:
+        global_id = parse_global_id(value)
+    except BadUserInputError:
+        return value  # not a global id: take it as Rocket.Chat's own `_id`
+    if global_id.type_name != type_name:
+        raise BadUserInputError(
+            f"{value!r} is the id of a {global_id.type_name}, not a {type_name}.",
+            argument="id",
+        )
+    return global_id.node_id

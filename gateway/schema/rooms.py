@@ -1,0 +1,428 @@
+"""Room: the livechat conversation type, its filter and ordering, `rooms`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from gateway.context import Info
+from gateway.loaders import PagesKey
+from gateway.schema.common import (
+    Agent,
+    DateRange,
+    OrderDirection,
+    Source,
+    User,
+    sort_by,
+)
+from gateway.schema.lookahead import only
+from gateway.schema.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    paginate,
+)
+from gateway.schema.scalars import json_value
+from gateway.upstream import rooms
+from gateway.upstream.records import RoomRecord
+from gateway.upstream.rooms import DateRange as DateBounds, RoomQuery as RoomParams
+
+if TYPE_CHECKING:
+    from gateway.schema.contacts import Contact
+    from gateway.schema.visitors import Visitor
+    from gateway.upstream.records import Page, PageVisitRecord
+
+VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
+ContactType = Annotated["Contact", strawberry.lazy("gateway.schema.contacts")]
+
+CONTACT_REF_FIELDS = frozenset({"id", "rocketChatId"})
+
+
+@strawberry.enum(description="Where a room is in its life.")
+class RoomState(Enum):
+    QUEUED = "queued"
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+
+@strawberry.enum(description="Who closed a room.")
+class Closer(Enum):
+    USER = "user"
+    VISITOR = "visitor"
+
+
+@strawberry.type(description="A livechat department.")
+class Department:
+    rocket_chat_id: str = strawberry.field(description="The department's `_id`.")
+    name: str | None = strawberry.field(
+        description="Known in room listings; null when the room came by id."
+    )
+
+
+@strawberry.type(description="The last message of a room.")
+class LastMessage:
+    rocket_chat_id: str | None
+    text: str | None
+    created_at: datetime | None
+    author: User | None
+
+
+@strawberry.type(description="A page the visitor opened, from its navigation history.")
+class PageVisit:
+    rocket_chat_id: str
+    title: str | None
+    url: str | None
+    change: str | None = strawberry.field(description="`url` or `title`.")
+    created_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="Set when the visit was recorded without a room."
+    )
+
+    @classmethod
+    def from_record(cls, record: PageVisitRecord) -> PageVisit:
+        return cls(
+            rocket_chat_id=record.id,
+            title=record.title,
+            url=record.url,
+            change=record.change,
+            created_at=record.created_at,
+            expires_at=record.expires_at,
+        )
+
+
+def room_state(record: RoomRecord) -> RoomState:
+    if not record.open:
+        return RoomState.CLOSED
+    if record.on_hold:
+        return RoomState.ON_HOLD
+    if record.served_by is None:
+        return RoomState.QUEUED
+    return RoomState.OPEN
+
+
+@strawberry.type(
+    description=(
+        "A livechat conversation between a visitor and the organisation's agents."
+    )
+)
+class Room(relay.Node):
+    raw_id: relay.NodeID[str]
+    name: str | None = strawberry.field(
+        description="Display name (`fname`): the visitor's name when it opened."
+    )
+    state: RoomState | None = strawberry.field(
+        description="Derived from `open`, `onHold` and `servedBy`."
+    )
+    open: bool | None = strawberry.field(description="True until the room is closed.")
+    on_hold: bool | None
+    message_count: int | None
+    user_count: int | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    last_message_at: datetime | None
+    visitor_last_message_at: datetime | None = strawberry.field(
+        description="When the visitor last wrote."
+    )
+    queued_at: datetime | None
+    closed_at: datetime | None
+    closer: Closer | None
+    closed_by: User | None
+    served_by: Agent | None = strawberry.field(
+        description="The agent serving the room; null while queued."
+    )
+    department: Department | None
+    source: Source | None
+    tags: list[str]
+    custom_fields: JSON | None = strawberry.field(
+        description="Room custom-field values keyed by field id (`livechatData`)."
+    )
+    last_message: LastMessage | None
+    metrics: JSON | None = strawberry.field(description="Response-time metrics.")
+    response_by: JSON | None
+    waiting_response: bool | None
+    priority_id: str | None
+    sla_id: str | None
+    contact_id: str | None = strawberry.field(description="The contact's `_id`.")
+    transcript_request: JSON | None
+    status: str | None = strawberry.field(description="Rocket.Chat's raw `status`.")
+    verified: bool | None
+    creator: User | None = strawberry.field(description="The user who opened it.")
+    record: strawberry.Private[RoomRecord | None]
+
+    @strawberry.field(description="The room's Rocket.Chat `_id`.")
+    def rocket_chat_id(self) -> str:
+        return self.raw_id
+
+    @strawberry.field(
+        description=(
+            "The visitor. Its id, username and status come with the room; "
+            "other fields cost one lookup per distinct visitor."
+        )
+    )
+    async def visitor(self, info: Info) -> VisitorType | None:
+        from gateway.schema.visitors import EMBEDDED_FIELDS, Visitor
+
+        embedded = self.record.visitor if self.record else None
+        if embedded is None:
+            return None
+        if only(info, EMBEDDED_FIELDS):
+            return Visitor.from_record(embedded)
+        return Visitor.from_record(await info.context.loaders.visitor.load(embedded.id))
+
+    @strawberry.field(description="The room's contact.")
+    async def contact(self, info: Info) -> ContactType | None:
+        from gateway.schema.contacts import Contact
+
+        if self.contact_id is None:
+            return None
+        if only(info, CONTACT_REF_FIELDS):
+            return Contact.from_id(self.contact_id)
+        record = await info.context.loaders.contact.load(self.contact_id)
+        return Contact.from_record(record)
+
+    @strawberry.field(description="Pages the visitor opened, newest first.")
+    async def pages_visited(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[PageVisit]:
+        loader = info.context.loaders.pages_visited
+        room_id = self.raw_id
+
+        async def fetch(offset: int, count: int) -> Page[PageVisitRecord]:
+            return await loader.load(PagesKey(room_id, offset, count))
+
+        return await paginate(
+            info.context.settings,
+            fetch,
+            PageVisit.from_record,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(
+        description="Every room of this room's visitor (this one included)."
+    )
+    async def visitor_history(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Room]:
+        from gateway.schema.visitors import history_connection
+
+        embedded = self.record.visitor if self.record else None
+        if embedded is None:
+            return Connection.of([], 0, 0)
+        return await history_connection(
+            info, self.raw_id, embedded.id, first, after, last, before
+        )
+
+    @classmethod
+    def from_chat_ref(cls, room_id: str, created_at: datetime | None) -> Room:
+        """A room known only by a `lastChat {_id, ts}` pointer."""
+        # Only the id and creation time may be read from it (see `only`).
+        return cls.from_record(
+            RoomRecord(id=room_id, type="l", visitor=None, created_at=created_at)
+        )
+
+    @classmethod
+    def from_record(cls, record: RoomRecord) -> Room:
+        department = record.department
+        return cls(
+            raw_id=record.id,
+            name=record.name,
+            state=room_state(record),
+            open=record.open,
+            on_hold=record.on_hold,
+            message_count=record.message_count,
+            user_count=record.user_count,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            last_message_at=record.last_message_at,
+            visitor_last_message_at=record.visitor_last_message_at,
+            queued_at=record.queued_at,
+            closed_at=record.closed_at,
+            closer=Closer(record.closer)
+            if record.closer in {"user", "visitor"}
+            else None,
+            closed_by=User.from_record(record.closed_by),
+            served_by=Agent.from_record(record.served_by),
+            department=(
+                Department(rocket_chat_id=department.id, name=department.name)
+                if department
+                else None
+            ),
+            source=Source.from_record(record.source),
+            tags=list(record.tags),
+            custom_fields=json_value(record.custom_fields),
+            last_message=(
+                LastMessage(
+                    rocket_chat_id=record.last_message.id,
+                    text=record.last_message.text,
+                    created_at=record.last_message.created_at,
+                    author=User.from_record(record.last_message.author),
+                )
+                if record.last_message
+                else None
+            ),
+            metrics=json_value(record.metrics),
+            response_by=json_value(record.response_by),
+            waiting_response=record.waiting_response,
+            priority_id=record.priority_id,
+            sla_id=record.sla_id,
+            contact_id=record.contact_id,
+            transcript_request=json_value(record.transcript_request),
+            status=record.status,
+            verified=record.verified,
+            creator=User.from_record(record.creator),
+            record=record,
+        )
+
+
+@strawberry.input(description="A condition on a room custom field (`livechatData`).")
+class CustomFieldFilter:
+    key: str = strawberry.field(description="The custom field's id.")
+    value: str = strawberry.field(
+        description="Matched case-insensitively as a substring, or as a pattern."
+    )
+    regex: bool = strawberry.field(
+        default=False,
+        description="Treat `value` as a regular expression instead of plain text.",
+    )
+
+
+@strawberry.input(description="Conditions on rooms; all given ones must hold.")
+class RoomFilter:
+    open: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "True: open rooms being served (not queued, not on hold). "
+            "False: closed rooms."
+        ),
+    )
+    queued: bool = strawberry.field(
+        default=False, description="Only open rooms waiting for an agent."
+    )
+    on_hold: bool = strawberry.field(default=False, description="Only rooms on hold.")
+    agent_ids: list[str] | None = strawberry.field(
+        default=None,
+        description=(
+            "Rooms served by any of these agent user ids. Without the "
+            "`view-livechat-rooms` permission, only `[<your own id>]` is allowed."
+        ),
+    )
+    department_ids: list[str] | None = None
+    created_at: DateRange | None = None
+    closed_at: DateRange | None = None
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Rooms carrying any of these tags."
+    )
+    custom_fields: list[CustomFieldFilter] | None = None
+    name: str | None = strawberry.field(
+        default=None,
+        description="Rooms whose name contains this text (case-insensitive).",
+    )
+    exact_name: bool = strawberry.field(
+        default=False, description="Match `name` exactly (case-sensitive) instead."
+    )
+
+    def to_params(self) -> RoomParams:
+        return RoomParams(
+            open=self.open,
+            queued=self.queued,
+            on_hold=self.on_hold,
+            agent_ids=tuple(self.agent_ids or ()),
+            department_ids=tuple(self.department_ids or ()),
+            created_at=_bounds(self.created_at),
+            closed_at=_bounds(self.closed_at),
+            tags=tuple(self.tags or ()),
+            custom_fields={
+                f.key: f.value if f.regex else re.escape(f.value)
+                for f in self.custom_fields or ()
+            }
+            or None,
+            name=self.name,
+            name_exact=self.exact_name,
+        )
+
+
+def _bounds(value: DateRange | None) -> DateBounds | None:
+    if value is None or (value.start is None and value.end is None):
+        return None
+    return DateBounds(start=value.start, end=value.end)
+
+
+@strawberry.enum(description="What rooms can be sorted by.")
+class RoomOrderField(Enum):
+    CREATED_AT = "ts"
+    UPDATED_AT = "_updatedAt"
+    LAST_MESSAGE_AT = "lm"
+    CLOSED_AT = "closedAt"
+    NAME = "fname"
+    MESSAGE_COUNT = "msgs"
+
+
+@strawberry.input(description="How to sort rooms.")
+class RoomOrder:
+    field: RoomOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.type
+class RoomQuery:
+    @strawberry.field(
+        description=(
+            "Livechat rooms, newest first unless ordered. Needs "
+            "`view-livechat-rooms`, or `view-l-room` with `agentIds: [<own id>]`."
+        )
+    )
+    async def rooms(
+        self,
+        info: Info,
+        filter: RoomFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: RoomOrder | None = None,
+    ) -> Connection[Room]:
+        ctx = info.context
+        params = filter.to_params() if filter else RoomParams()
+        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+
+        async def fetch(offset: int, count: int) -> Page[RoomRecord]:
+            return await rooms.list_rooms(
+                ctx.upstream,
+                ctx.credentials,
+                params,
+                offset=offset,
+                count=count,
+                sort=sort,
+            )
+
+        return await paginate(
+            ctx.settings,
+            fetch,
+            Room.from_record,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )

@@ -1,0 +1,392 @@
+"""Visitor: the type, its root queries and the visitor-facing mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from gateway.context import Info
+from gateway.errors import BadUserInputError
+from gateway.loaders import HistoryKey
+from gateway.schema.common import (
+    Agent,
+    ContactManager,
+    Email,
+    OrderDirection,
+    Phone,
+    sort_by,
+)
+from gateway.schema.ids import parse_id
+from gateway.schema.lookahead import only
+from gateway.schema.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    paginate,
+)
+from gateway.schema.scalars import json_value
+from gateway.upstream import visitors
+from gateway.upstream.visitors import (
+    CustomFieldValue,
+    PageVisit as PageVisitBody,
+    VisitorRegistration,
+)
+
+if TYPE_CHECKING:
+    from gateway.schema.rooms import Room
+    from gateway.upstream.records import Page, RoomRecord, VisitorRecord
+
+RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
+
+# What a room's embedded `v` (or a search result) already says about a visitor.
+EMBEDDED_FIELDS = frozenset({"id", "rocketChatId", "username", "status"})
+# What a `lastChat {_id, ts}` pointer already says about a room.
+CHAT_REF_FIELDS = frozenset({"id", "rocketChatId", "createdAt"})
+
+
+@strawberry.enum(description="A visitor's presence.")
+class VisitorStatus(Enum):
+    ONLINE = "online"
+    AWAY = "away"
+    BUSY = "busy"
+    OFFLINE = "offline"
+
+
+def visitor_status(value: str | None) -> VisitorStatus | None:
+    try:
+        return VisitorStatus(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@strawberry.type(
+    description=(
+        "Someone who talks to the organisation through livechat (the widget, "
+        "email, SMS, an app). A visitor may have many rooms."
+    )
+)
+class Visitor(relay.Node):
+    raw_id: relay.NodeID[str]
+    token: str | None = strawberry.field(
+        description=(
+            "The visitor's secret: whoever holds it can act as the visitor. "
+            "Only returned to a caller who proved it (`visitorByToken`, "
+            "`registerVisitor`); null everywhere else."
+        )
+    )
+    username: str | None = strawberry.field(description="`guest-N` unless chosen.")
+    name: str | None
+    emails: list[Email]
+    phones: list[Phone]
+    department_id: str | None = strawberry.field(
+        description="`_id` of the department the visitor was routed to."
+    )
+    status: VisitorStatus | None = strawberry.field(
+        description="Presence; null where the upstream listing leaves it out."
+    )
+    created_at: datetime | None
+    updated_at: datetime | None
+    last_chat_at: datetime | None = strawberry.field(
+        description="When the visitor's latest room was opened."
+    )
+    last_agent: Agent | None = strawberry.field(
+        description="The agent who last served the visitor."
+    )
+    custom_fields: JSON | None = strawberry.field(
+        description="Visitor custom-field values keyed by field id (`livechatData`)."
+    )
+    contact_manager: ContactManager | None
+    user_agent: str | None = strawberry.field(
+        description="Browser user agent seen at registration."
+    )
+    ip: str | None = strawberry.field(description="Address seen at registration.")
+    host: str | None = strawberry.field(description="Site the widget ran on.")
+    external_ids: JSON | None = strawberry.field(
+        description="Ids of this visitor in other systems (Rocket.Chat 8.4+)."
+    )
+    activity: list[str] = strawberry.field(description="Months with activity.")
+    disabled: bool | None = strawberry.field(description="True after a GDPR removal.")
+    last_chat_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The visitor's Rocket.Chat `_id`.")
+    def rocket_chat_id(self) -> str:
+        return self.raw_id
+
+    @strawberry.field(description="The visitor's most recent room.")
+    async def last_chat(self, info: Info) -> RoomType | None:
+        from gateway.schema.rooms import Room
+
+        if self.last_chat_id is None:
+            return None
+        if only(info, CHAT_REF_FIELDS):
+            return Room.from_chat_ref(self.last_chat_id, self.last_chat_at)
+        return Room.from_record(await info.context.loaders.room.load(self.last_chat_id))
+
+    @strawberry.field(
+        description=(
+            "Every room of this visitor, newest first. Rocket.Chat checks "
+            "access through one room: `roomId` (default: the visitor's last "
+            "room) must be a room the caller may read."
+        )
+    )
+    async def chat_history(
+        self,
+        info: Info,
+        room_id: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[RoomType]:
+        gate = room_id or self.last_chat_id
+        if gate is None:
+            record = await info.context.loaders.visitor.load(self.raw_id)
+            gate = record.last_chat.room_id if record.last_chat else None
+        if gate is None:
+            return Connection.of([], 0, 0)
+        return await history_connection(
+            info, gate, self.raw_id, first, after, last, before
+        )
+
+    @classmethod
+    def from_record(cls, record: VisitorRecord) -> Visitor:
+        return cls(
+            raw_id=record.id,
+            token=record.token,
+            username=record.username,
+            name=record.name,
+            emails=[Email(address=a) for a in record.emails],
+            phones=[Phone(phone_number=p) for p in record.phones],
+            department_id=record.department_id,
+            status=visitor_status(record.status),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            last_chat_at=record.last_chat.created_at if record.last_chat else None,
+            last_agent=Agent.from_record(record.last_agent),
+            custom_fields=json_value(record.custom_fields),
+            contact_manager=ContactManager.from_record(record.contact_manager),
+            user_agent=record.user_agent,
+            ip=record.ip,
+            host=record.host,
+            external_ids=json_value(record.external_ids),
+            activity=list(record.activity),
+            disabled=record.disabled,
+            last_chat_id=record.last_chat.room_id if record.last_chat else None,
+        )
+
+
+async def history_connection(
+    info: Info,
+    room_id: str,
+    visitor_id: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Room]:
+    """A visitor's rooms through the per-request chat-history loader."""
+    from gateway.schema.rooms import Room
+
+    loaders = info.context.loaders
+
+    async def fetch(offset: int, count: int) -> Page[RoomRecord]:
+        return await loaders.chat_history.load(
+            HistoryKey(
+                room_id=room_id, visitor_id=visitor_id, offset=offset, count=count
+            )
+        )
+
+    return await paginate(
+        info.context.settings,
+        fetch,
+        Room.from_record,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+
+
+@strawberry.enum(description="What visitors can be sorted by.")
+class VisitorOrderField(Enum):
+    CREATED_AT = "ts"
+    NAME = "name"
+    USERNAME = "username"
+    LAST_CHAT_AT = "lastChat.ts"
+
+
+@strawberry.input(description="How to sort visitors.")
+class VisitorOrder:
+    field: VisitorOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input(description="A visitor custom-field value to write.")
+class CustomFieldInput:
+    key: str = strawberry.field(description="The custom field's id.")
+    value: str
+    overwrite: bool = strawberry.field(
+        default=False,
+        description="Replace an existing non-empty value; otherwise keep it.",
+    )
+
+
+@strawberry.input(
+    description=(
+        "Register a visitor, or update the one this token (or else this phone, "
+        "or else this email) already belongs to."
+    )
+)
+class RegisterVisitorInput:
+    token: str = strawberry.field(
+        description="The visitor's secret, chosen by the client; keep it private."
+    )
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    department: str | None = strawberry.field(
+        default=None, description="Department `_id` or exact name."
+    )
+    username: str | None = strawberry.field(
+        default=None, description="Only used when a new visitor is created."
+    )
+    custom_fields: list[CustomFieldInput] | None = None
+
+
+@strawberry.type(description="The visitor as written, token included.")
+class RegisterVisitorPayload:
+    visitor: Visitor
+
+
+@strawberry.input(description="A page the visitor opened, for the navigation history.")
+class RecordPageVisitInput:
+    token: str = strawberry.field(description="The visitor's token.")
+    room_id: str | None = strawberry.field(
+        default=None, description="The visitor's room; without it the entry expires."
+    )
+    change: str = strawberry.field(
+        default="url",
+        description=(
+            "What changed: Rocket.Chat stores only the kind it monitors "
+            "(`url` by default, or `title`)."
+        ),
+    )
+    title: str
+    url: str
+
+
+@strawberry.type(description="The outcome of recording a page visit.")
+class RecordPageVisitPayload:
+    recorded: bool = strawberry.field(
+        description="False when Rocket.Chat does not monitor this kind of change."
+    )
+
+
+@strawberry.type
+class VisitorQuery:
+    @strawberry.field(description="A visitor by global id or Rocket.Chat `_id`.")
+    async def visitor(self, info: Info, id: strawberry.ID) -> Visitor | None:
+        visitor_id = parse_id(id, "Visitor")
+        return Visitor.from_record(await info.context.loaders.visitor.load(visitor_id))
+
+    @strawberry.field(
+        description=(
+            "The visitor holding this token, token included. Needs no "
+            "credentials: the token is the proof."
+        )
+    )
+    async def visitor_by_token(self, info: Info, token: str) -> Visitor | None:
+        if not token:
+            raise BadUserInputError("`token` must not be empty.", argument="token")
+        record = await info.context.loaders.visitor_by_token.load(token)
+        return Visitor.from_record(record)
+
+    @strawberry.field(
+        description=(
+            "Visitors whose name, username or searchable custom field contains "
+            "`term` (case-insensitive), or whose email or phone equals it."
+        )
+    )
+    async def visitors(
+        self,
+        info: Info,
+        term: str,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: VisitorOrder | None = None,
+    ) -> Connection[Visitor]:
+        ctx = info.context
+        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+
+        async def fetch(offset: int, count: int) -> Page[VisitorRecord]:
+            return await visitors.search_visitors(
+                ctx.upstream,
+                ctx.credentials,
+                term,
+                offset=offset,
+                count=count,
+                sort=sort,
+            )
+
+        return await paginate(
+            ctx.settings,
+            fetch,
+            Visitor.from_record,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+
+@strawberry.type
+class VisitorMutation:
+    @strawberry.mutation(
+        description="Register or update a visitor (`POST livechat/visitor`)."
+    )
+    async def register_visitor(
+        self, info: Info, input: RegisterVisitorInput
+    ) -> RegisterVisitorPayload:
+        ctx = info.context
+        registration = VisitorRegistration(
+            token=input.token,
+            name=input.name,
+            email=input.email,
+            phone=input.phone,
+            department=input.department,
+            username=input.username,
+            custom_fields=tuple(
+                CustomFieldValue(key=f.key, value=f.value, overwrite=f.overwrite)
+                for f in input.custom_fields or ()
+            ),
+        )
+        record = await visitors.register_visitor(
+            ctx.upstream, ctx.credentials, registration
+        )
+        return RegisterVisitorPayload(visitor=Visitor.from_record(record))
+
+    @strawberry.mutation(description="Add a page to a visitor's navigation history.")
+    async def record_page_visit(
+        self, info: Info, input: RecordPageVisitInput
+    ) -> RecordPageVisitPayload:
+        ctx = info.context
+        visit = PageVisitBody(
+            token=input.token,
+            room_id=input.room_id,
+            change=input.change,
+            title=input.title,
+            url=input.url,
+        )
+        recorded = await visitors.record_page_visit(
+            ctx.upstream, ctx.credentials, visit
+        )
+        return RecordPageVisitPayload(recorded=recorded)

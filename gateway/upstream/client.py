@@ -1,0 +1,237 @@
+"""Upstream: the shared httpx.AsyncClient and the one request() path.
+
+Every REST call the gateway makes goes through `Upstream.request`, which
+attaches the caller's credentials per call, unwraps Rocket.Chat's `success`
+envelope and turns every failure into a `GatewayError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import httpx
+
+from gateway.errors import (
+    BadUserInputError,
+    ForbiddenError,
+    GatewayError,
+    NotFoundError,
+    RateLimitedError,
+    UnauthenticatedError,
+    UpstreamError,
+    UpstreamTimeoutError,
+    UpstreamUnavailableError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator, Mapping
+
+    from gateway.config import Settings
+
+API_PREFIX = "/api/v1/"
+DEFAULT_RETRY_AFTER = 60
+USER_AGENT = "rc-gateway"
+
+# Rocket.Chat reports "no such record" as 400s (or one 404); these bodies are
+# translated to NOT_FOUND instead of leaking as BAD_USER_INPUT.
+NOT_FOUND_ERRORS = frozenset(
+    {"visitor-not-found", "[invalid-token]", "invalid-room", "Resource not found"}
+)
+NOT_FOUND_ERROR_TYPES = frozenset({"invalid-token", "error-room-not-found"})
+# Per-record refusals that arrive as 400s (rooms.info, chatHistory).
+FORBIDDEN_ERRORS = frozenset({"not-allowed", "error-not-allowed"})
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+_WAIT_SECONDS = re.compile(r"wait (\d+) seconds")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What one GraphQL request may send upstream: its own, and nothing else."""
+
+    auth_token: str | None = None
+    user_id: str | None = None
+    forwarded_for: str | None = None
+    request_id: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.auth_token and self.user_id)
+
+    def headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.auth_token:
+            headers["X-Auth-Token"] = self.auth_token
+        if self.user_id:
+            headers["X-User-Id"] = self.user_id
+        if self.forwarded_for:
+            headers["X-Forwarded-For"] = self.forwarded_for
+        if self.request_id:
+            headers["X-Request-Id"] = self.request_id
+        return headers
+
+
+def segment(value: str) -> str:
+    """Percent-encode `value` as exactly one path segment.
+
+    Every reserved character is encoded (`/`, `?`, `#`, `%`, ...); a segment
+    that is only dots is encoded too, so URL normalisation cannot turn it into
+    a step up the path.
+    """
+    encoded = quote(value, safe="")
+    if encoded.strip(".") == "":
+        return encoded.replace(".", "%2E")
+    return encoded
+
+
+def paging(
+    offset: int, count: int, sort: Mapping[str, int] | None = None
+) -> dict[str, str | int | list[str]]:
+    """Query parameters of a listing; `sort` is JSON-encoded, never spliced."""
+    params: dict[str, str | int | list[str]] = {"offset": offset, "count": count}
+    if sort:
+        params["sort"] = json.dumps(dict(sort), separators=(",", ":"))
+    return params
+
+
+class Upstream:
+    """The Rocket.Chat REST API as one shared, pooled client."""
+
+    def __init__(self, client: httpx.AsyncClient, *, retry_reads: bool = True) -> None:
+        self._client = client
+        self._retry_reads = retry_reads
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(cls, base_url: str, settings: Settings) -> AsyncIterator[Upstream]:
+        """Open the shared client for `base_url` (the server root, no /api/v1)."""
+        client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + API_PREFIX,
+            timeout=httpx.Timeout(settings.upstream_timeout),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_connections,
+            ),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+            trust_env=False,
+        )
+        async with client:
+            yield cls(client, retry_reads=settings.retry_reads)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        credentials: Credentials,
+        *,
+        params: Mapping[str, str | int | list[str]] | None = None,
+        json: Any = None,
+        auth: bool = True,
+    ) -> dict[str, Any]:
+        """Call `path` (relative to /api/v1/, segments already encoded).
+
+        Returns the decoded success body. Raises UnauthenticatedError without
+        calling when `auth` is needed and the caller sent no credentials; any
+        other failure becomes the matching GatewayError. Only GETs are
+        retried, once, and only when the connection failed before an answer.
+        """
+        if auth and not credentials.authenticated:
+            raise UnauthenticatedError(
+                "Send the X-Auth-Token and X-User-Id headers of a Rocket.Chat login."
+            )
+        attempts = 2 if method == "GET" and self._retry_reads else 1
+        for attempt in range(attempts):
+            try:
+                with _map_transport_errors():
+                    response = await self._client.request(
+                        method,
+                        path,
+                        params=params,
+                        json=json,
+                        headers=credentials.headers(),
+                    )
+            except UpstreamUnavailableError as exc:
+                retryable = isinstance(
+                    exc.__cause__, httpx.ConnectError | httpx.RemoteProtocolError
+                )
+                if retryable and attempt + 1 < attempts:
+                    continue
+                raise
+            return _unwrap(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextlib.contextmanager
+def _map_transport_errors() -> Iterator[None]:
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise UpstreamTimeoutError("Rocket.Chat did not answer in time.") from exc
+    except httpx.TransportError as exc:
+        raise UpstreamUnavailableError("Rocket.Chat could not be reached.") from exc
+
+
+def _decode(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _unwrap(response: httpx.Response) -> dict[str, Any]:
+    body = _decode(response)
+    if response.is_success:
+        if body is None or body.get("success") is False:
+            raise UpstreamError(
+                "Rocket.Chat sent an answer that is not a JSON object.",
+                upstreamStatus=response.status_code,
+            )
+        return body
+    raise _error_for(response, body or {})
+
+
+def _error_for(response: httpx.Response, body: dict[str, Any]) -> GatewayError:
+    status = response.status_code
+    error = body.get("error") if isinstance(body.get("error"), str) else None
+    message = error or (
+        body.get("message") if isinstance(body.get("message"), str) else None
+    )
+    error_type = body.get("errorType")
+    error_type = error_type if isinstance(error_type, str) else None
+    text = message or f"Rocket.Chat answered HTTP {status}."
+    if status == 401:
+        return UnauthenticatedError(text)
+    if status == 403:
+        return ForbiddenError(text)
+    if status == 404 or (
+        status == 400
+        and (error in NOT_FOUND_ERRORS or error_type in NOT_FOUND_ERROR_TYPES)
+    ):
+        return NotFoundError(text)
+    if status == 400 and error in FORBIDDEN_ERRORS:
+        return ForbiddenError(error_type or text)
+    if status == 400:
+        return BadUserInputError(text, upstreamMessage=message, errorType=error_type)
+    if status == 429:
+        return RateLimitedError(text, retryAfter=_retry_after(response, text))
+    if status in UNAVAILABLE_STATUSES:
+        return UpstreamUnavailableError(text, upstreamStatus=status)
+    return UpstreamError(text, upstreamStatus=status)
+
+
+def _retry_after(response: httpx.Response, message: str) -> int:
+    if match := _WAIT_SECONDS.search(message):
+        return int(match.group(1))
+    reset = response.headers.get("X-RateLimit-Reset", "")
+    try:
+        return max(1, math.ceil(float(reset) / 1000 - time.time()))
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
