@@ -1,0 +1,74 @@
+"""Contact reads: omnichannel/contacts.search and contacts.get (§9, §12)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import ApiError
+from .pagination import limit_of, paging, parse_sort
+from .store import any_element
+
+if TYPE_CHECKING:
+    from .request import ApiRequest
+    from .store import Doc, Store
+
+CONTACTS = "livechat_contact"
+ENABLED = "json_type(doc, '$.enabled') IS NOT 'false'"
+
+
+def _expand_manager(store: Store, contact: Doc, cache: dict[str, Doc | None]) -> Doc:
+    manager_id = contact.get("contactManager")
+    if manager_id is None:
+        return contact
+    key = str(manager_id)
+    if key not in cache:
+        user = store.get("users", key) if isinstance(manager_id, str) else None
+        cache[key] = (
+            None
+            if user is None
+            else {k: user[k] for k in ("_id", "name", "username") if k in user}
+        )
+    manager = cache[key]
+    if manager is None:
+        contact.pop("contactManager")
+    else:
+        contact["contactManager"] = manager
+    return contact
+
+
+async def search(req: ApiRequest) -> dict[str, Any]:
+    query = req.query
+    offset, count = paging(query)
+    sort = parse_sort(query, [("name", 1)])
+    unknown = query.get("unknown", False)
+    where = [
+        ENABLED,
+        f"json_type(doc, '$.unknown') = '{'true' if unknown else 'false'}'",
+    ]
+    params: list[object] = []
+    text = query.get("searchText")
+    if isinstance(text, str) and text:
+        where.append(
+            "(icontains(name, ?) OR "
+            + any_element("$.emails", "address", "icontains({}, ?)")
+            + " OR "
+            + any_element("$.phones", "phoneNumber", "icontains({}, ?)")
+            + ")"
+        )
+        params += [text, text, text]
+    store = req.store
+    clause = " AND ".join(where)
+    total = store.count(CONTACTS, clause, params)
+    found = store.find(CONTACTS, clause, params, sort, offset, limit_of(count))
+    cache: dict[str, Doc | None] = {}
+    contacts = [_expand_manager(store, contact, cache) for contact in found]
+    return {"contacts": contacts, "count": count, "offset": offset, "total": total}
+
+
+async def get(req: ApiRequest) -> dict[str, Any]:
+    contact = req.store.find_one(
+        CONTACTS, f"_id = ? AND {ENABLED}", (req.query["contactId"],)
+    )
+    if contact is None:
+        raise ApiError(404, {"success": False, "error": "Resource not found"})
+    return {"contact": contact}

@@ -1,0 +1,60 @@
+"""Out-of-band control endpoints under /_sandbox: the request log and the knobs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from .state import Sandbox
+
+
+def _options_json(sandbox: Sandbox) -> dict[str, object]:
+    options = sandbox.options
+    fixture = options.fixture
+    return {
+        "db": options.db,
+        "fixture": str(fixture) if isinstance(fixture, Path) else fixture,
+        "seed": options.seed,
+        "visitors": options.visitors,
+        "rooms": options.rooms,
+        "contacts": options.contacts,
+        **options.knobs(),
+    }
+
+
+def control_routes(sandbox: Sandbox) -> list[Route]:
+    """GET/DELETE /_sandbox/requests and GET/PATCH /_sandbox/options."""
+
+    async def requests(request: Request) -> JSONResponse:
+        if request.method == "DELETE":
+            cleared = len(sandbox.log)
+            sandbox.clear_log()
+            return JSONResponse({"cleared": cleared})
+        return JSONResponse(
+            {"requests": [entry.to_json() for entry in list(sandbox.log)]}
+        )
+
+    async def options(request: Request) -> JSONResponse:
+        if request.method == "PATCH":
+            try:
+                changes = json.loads(await request.body() or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("send a JSON object of knob values")
+                sandbox.options.update_knobs(changes)
+            except ValueError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+            if "rate_limit" in changes:
+                sandbox.limiter.reset()
+        return JSONResponse(_options_json(sandbox))
+
+    return [
+        Route("/_sandbox/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_sandbox/options", options, methods=["GET", "PATCH"]),
+    ]

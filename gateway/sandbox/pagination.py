@@ -1,0 +1,89 @@
+"""Paging (`offset`/`count`) and `sort` parsing shared by the list endpoints (§0.6)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .errors import coded, plain
+
+DEFAULT_COUNT = 50
+MAX_COUNT = 100
+
+Sort = list[tuple[str, int]]
+
+
+def _js_parse_int(value: Any) -> int | None:
+    """JavaScript's `parseInt(String(value))` for a coerced number."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    if math.isnan(value) or math.isinf(value):
+        return None
+    if isinstance(value, float) and abs(value) >= 1e21:
+        # String(1e21) is "1e+21", which parseInt reads as 1.
+        return 1 if value > 0 else -1
+    return int(value)
+
+
+def paging(query: dict[str, Any]) -> tuple[int, int]:
+    """`(offset, count)` after Rocket.Chat's rules; count 0 means no limit."""
+    raw_offset = query.get("offset")
+    offset = (_js_parse_int(raw_offset) or 0) if raw_offset else 0
+    raw_count = query.get("count")
+    if raw_count is None:
+        count = DEFAULT_COUNT
+    else:
+        parsed = _js_parse_int(raw_count)
+        count = MAX_COUNT if parsed is None else parsed
+    count = min(count, MAX_COUNT)
+    if offset < 0:
+        raise plain(f"BSON field 'skip' value must be >= 0, actual value {offset}")
+    return offset, count
+
+
+def limit_of(count: int) -> int | None:
+    """The database limit for a page size: 0 is unlimited, negative is |count|."""
+    return None if count == 0 else abs(count)
+
+
+def parse_sort(query: dict[str, Any], default: Sort) -> Sort:
+    """The `sort` parameter as `[(field, ±1)]`; raises the error-invalid-sort error."""
+    raw = query.get("sort")
+    if not raw:
+        return list(default)
+    if not isinstance(raw, str):
+        raise _invalid_sort(json.dumps(raw))
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        raise _invalid_sort(raw) from None
+    if isinstance(parsed, dict):
+        entries = list(parsed.items())
+    elif isinstance(parsed, list | str):
+        entries = [(str(i), item) for i, item in enumerate(parsed)]
+    elif parsed is None:
+        raise _invalid_sort(raw)
+    else:
+        entries = []
+    sort: Sort = []
+    for field, direction in entries:
+        if isinstance(direction, bool) or direction not in (1, -1):
+            raise _invalid_sort(raw)
+        sort.append((field, int(direction)))
+    return sort
+
+
+def _invalid_sort(raw: str) -> Exception:
+    return coded(
+        "error-invalid-sort",
+        f'Invalid sort parameter provided: "{raw}"',
+        {"helperMethod": "parseJsonQuery"},
+    )
+
+
+def listing(
+    key: str, items: list[dict[str, Any]], offset: int, total: int
+) -> dict[str, Any]:
+    """The standard list payload: items, count returned, offset, total."""
+    return {key: items, "count": len(items), "offset": offset, "total": total}

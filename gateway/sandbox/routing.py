@@ -1,0 +1,150 @@
+"""The route table and dispatch on the raw, still-encoded path.
+
+Rocket.Chat splits `/api/v1/...` into segments before decoding them, so an
+encoded slash (`%2F`) stays inside its segment; Starlette would route on the
+decoded path instead, hence this small router.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from . import auth, contacts, pages, registration, rooms, visitors
+from .ratelimit import DEFAULT_LIMIT, REGISTRATION_LIMIT
+from .validation import NUMBER, PAGINATION, STRING, STRINGS, closed
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from .request import ApiRequest
+    from .validation import Schema
+
+    Handler = Callable[[ApiRequest], Awaitable[dict[str, Any]]]
+
+PREFIX = "/api/v1/"
+FLAG = {"type": ["string", "boolean"]}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint: how it is reached, guarded, validated and handled."""
+
+    method: str
+    path: str
+    handler: Handler
+    auth: bool = True
+    permission: str | None = None
+    query: Schema | None = None
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def segments(self) -> list[str]:
+        return self.path.split("/")
+
+
+ROOMS_QUERY = closed(
+    {
+        "agents": STRINGS,
+        "departmentId": {"anyOf": [STRING, STRINGS]},
+        "open": FLAG,
+        "onhold": FLAG,
+        "queued": FLAG,
+        "createdAt": STRING,
+        "closedAt": STRING,
+        "tags": STRINGS,
+        "customFields": STRING,
+        "roomName": STRING,
+        "units": STRINGS,
+        "offset": NUMBER,
+        "count": NUMBER,
+        "sort": STRING,
+        "fields": STRING,
+        "query": STRING,
+    }
+)
+
+ROUTES = [
+    Route("POST", "login", auth.login, auth=False),
+    Route("POST", "logout", auth.logout),
+    Route("GET", "me", auth.me),
+    Route(
+        "GET",
+        "livechat/visitors.search",
+        visitors.search,
+        permission="view-l-room",
+        query=closed({"term": STRING, **PAGINATION}, ("term",)),
+    ),
+    Route("GET", "livechat/rooms", rooms.list_rooms, query=ROOMS_QUERY),
+    Route("GET", "livechat/visitor/:token", visitors.by_token, auth=False),
+    Route(
+        "POST",
+        "livechat/visitor",
+        registration.register,
+        auth=False,
+        limit=REGISTRATION_LIMIT,
+    ),
+    Route("POST", "livechat/page.visited", pages.page_visited, auth=False),
+    Route(
+        "GET",
+        "livechat/visitors.info",
+        visitors.info,
+        permission="view-l-room",
+        query=closed({"visitorId": STRING}, ("visitorId",)),
+    ),
+    Route(
+        "GET",
+        "livechat/visitors.pagesVisited/:roomId",
+        pages.pages_visited,
+        permission="view-l-room",
+        query=closed(PAGINATION),
+    ),
+    Route(
+        "GET",
+        "livechat/visitors.chatHistory/room/:roomId/visitor/:visitorId",
+        rooms.chat_history,
+        permission="view-l-room",
+        query=closed(PAGINATION),
+    ),
+    Route(
+        "GET",
+        "omnichannel/contacts.search",
+        contacts.search,
+        permission="view-livechat-contact",
+        query=closed(
+            {"searchText": STRING, "unknown": {"type": "boolean"}, **PAGINATION}
+        ),
+    ),
+    Route(
+        "GET",
+        "omnichannel/contacts.get",
+        contacts.get,
+        permission="view-livechat-contact",
+        query=closed(
+            {"contactId": {"type": "string", "isNotEmpty": True}}, ("contactId",)
+        ),
+    ),
+    Route("GET", "rooms.info", rooms.info),
+]
+
+
+def match(method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route for this method and raw path, with decoded path parameters."""
+    if not raw_path.startswith(PREFIX):
+        return None
+    segments = raw_path[len(PREFIX) :].split("/")
+    for route in ROUTES:
+        if route.method != method or len(route.segments) != len(segments):
+            continue
+        params: dict[str, str] = {}
+        for pattern, segment in zip(route.segments, segments, strict=True):
+            if pattern.startswith(":"):
+                if not segment:
+                    break
+                params[pattern[1:]] = unquote(segment)
+            elif pattern != segment:
+                break
+        else:
+            return route, params
+    return None

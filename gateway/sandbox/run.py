@@ -1,0 +1,59 @@
+"""`rc-gateway sandbox`: serve the sandbox in the foreground and say how to use it."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+import uvicorn
+
+from .app import create_sandbox_app
+from .auth import check_password
+from .seed import DEMO_USERS
+from .server import bind_socket, socket_url
+
+if TYPE_CHECKING:
+    from .options import SandboxOptions
+    from .state import Sandbox
+
+DEFAULT_DB = "rc-sandbox.sqlite3"
+
+
+def banner(sandbox: Sandbox, url: str) -> str:
+    """The start-up text: where it listens, what data, which demo users."""
+    options = sandbox.options
+    source = f"fixture {options.fixture}" if options.fixture else "demo data"
+    lines = [
+        f"Rocket.Chat livechat sandbox on {url}  (REST under {url}/api/v1)",
+        f"database: {options.db}  data: {source} (loaded only into an empty database)",
+    ]
+    users = []
+    for demo in DEMO_USERS[:3]:
+        user = sandbox.store.find_one("users", "username = ?", (demo.username,))
+        if user is not None:
+            known = check_password(user, options.password)
+            secret = options.password if known else "(set when the database was made)"
+            roles = ", ".join(user.get("roles") or [])
+            users.append(
+                f"  {demo.username:<8} id {user['_id']}  "
+                f"password {secret}  roles {roles}"
+            )
+    if users:
+        lines += [
+            'demo users (POST /api/v1/login {"user": ..., "password": ...}):',
+            *users,
+        ]
+    knobs = ", ".join(f"{k}={v}" for k, v in options.knobs().items())
+    lines.append(f"knobs: {knobs}  (GET/PATCH {url}/_sandbox/options)")
+    return "\n".join(lines)
+
+
+def serve_sandbox(
+    options: SandboxOptions, host: str, port: int, out: TextIO = sys.stdout
+) -> None:
+    """Build the sandbox, print the banner, and serve until interrupted."""
+    app = create_sandbox_app(options)
+    sock = bind_socket(host, port)
+    print(banner(app.state.sandbox, socket_url(sock)), file=out, flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server.run(sockets=[sock])

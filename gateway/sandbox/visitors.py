@@ -1,0 +1,84 @@
+"""Visitor reads: visitors.search, visitors.info, livechat/visitor/:token."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import coded, plain
+from .pagination import limit_of, listing, paging, parse_sort
+from .store import any_element, json_path
+
+if TYPE_CHECKING:
+    from .request import ApiRequest
+    from .store import Store
+
+ENABLED = "json_type(doc, '$.disabled') IS NOT 'true'"
+SEARCH_PROJECTION = (
+    "username",
+    "name",
+    "phone",
+    "livechatData",
+    "visitorEmails",
+    "lastChat",
+)
+
+
+def searchable_fields(store: Store) -> list[str]:
+    """Visitor-scope custom fields marked searchable (the set S of §1)."""
+    return [
+        str(field["_id"])
+        for field in store.find("livechat_custom_field")
+        if field.get("scope") == "visitor" and field.get("searchable") is True
+    ]
+
+
+def _project(visitor: dict[str, Any]) -> dict[str, Any]:
+    projected = {"_id": visitor["_id"]}
+    projected.update({k: visitor[k] for k in SEARCH_PROJECTION if k in visitor})
+    return projected
+
+
+async def search(req: ApiRequest) -> dict[str, Any]:
+    query = req.query
+    offset, count = paging(query)
+    sort = parse_sort(query, [("ts", -1)])
+    term: str = query["term"]
+    where = ENABLED
+    params: list[object] = []
+    if term:
+        conditions = [
+            any_element("$.visitorEmails", "address", "{} = ?"),
+            any_element("$.phone", "phoneNumber", "{} = ?"),
+            "icontains(json_extract(doc, '$.name'), ?)",
+            "icontains(json_extract(doc, '$.username'), ?)",
+        ]
+        params = [term, term, term, term]
+        for field in searchable_fields(req.store):
+            path = json_path(f"livechatData.{field}")
+            if path:
+                conditions.append("icontains(json_extract(doc, ?), ?)")
+                params += [path, term]
+        where = f"{ENABLED} AND ({' OR '.join(conditions)})"
+    store = req.store
+    total = store.count("livechat_visitor", where, params)
+    found = store.find("livechat_visitor", where, params, sort, offset, limit_of(count))
+    return listing("visitors", [_project(v) for v in found], offset, total)
+
+
+async def info(req: ApiRequest) -> dict[str, Any]:
+    visitor = req.store.find_one(
+        "livechat_visitor", f"_id = ? AND {ENABLED}", (req.query["visitorId"],)
+    )
+    if visitor is None:
+        raise plain("visitor-not-found")
+    visitor.pop("token", None)
+    return {"visitor": visitor}
+
+
+async def by_token(req: ApiRequest) -> dict[str, Any]:
+    visitor = req.store.find_one(
+        "livechat_visitor", f"token = ? AND {ENABLED}", (req.params["token"],)
+    )
+    if visitor is None:
+        raise coded("invalid-token")
+    return {"visitor": visitor}
