@@ -13,7 +13,28 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _sandbox(args: argparse.Namespace) -> None:
-    raise SystemExit("rc-gateway sandbox: not implemented yet")
+    from gateway.sandbox import SandboxOptions
+    from gateway.sandbox.fixtures import FixtureError
+    from gateway.sandbox.run import serve_sandbox
+
+    options = SandboxOptions(
+        db=args.db,
+        fixture=args.fixture,
+        seed=args.seed,
+        visitors=args.visitors,
+        rooms=args.rooms,
+        contacts=args.contacts,
+        password=args.password,
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        fault_rate=args.fault_rate,
+        fault_kind=args.fault_kind,
+        rate_limit=args.rate_limit,
+    )
+    try:
+        serve_sandbox(options, args.host, args.port)
+    except (FixtureError, OSError) as exc:
+        raise SystemExit(f"rc-gateway sandbox: {exc}") from exc
 
 
 def _export_schema(args: argparse.Namespace) -> None:
@@ -40,6 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="run the livechat REST sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=3000)
+    sandbox.add_argument(
+        "--db",
+        default="rc-sandbox.sqlite3",
+        help="SQLite file, kept across restarts (':memory:' for none)",
+    )
+    sandbox.add_argument("--fixture", help="JSON file of Rocket.Chat collections")
+    sandbox.add_argument("--seed", type=int, default=1, help="demo data RNG seed")
+    sandbox.add_argument("--visitors", type=int, default=100)
+    sandbox.add_argument("--rooms", type=int, default=300)
+    sandbox.add_argument("--contacts", type=int, default=100)
+    sandbox.add_argument("--password", default="demo", help="demo users' password")
+    sandbox.add_argument("--latency-ms", type=float, default=0.0)
+    sandbox.add_argument("--jitter-ms", type=float, default=0.0)
+    sandbox.add_argument("--fault-rate", type=float, default=0.0)
+    sandbox.add_argument("--fault-kind", choices=["500", "drop"], default="500")
+    sandbox.add_argument("--rate-limit", action="store_true")
     sandbox.set_defaults(func=_sandbox)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
