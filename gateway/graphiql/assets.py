@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).parent
 VENDOR_DIR = HERE / "static"
 ASSET_PREFIX = "/graphiql"
-SETUP_HINT = "run `make serve` (or `npm ci && npm run assets`) to install them"
+SETUP_HINT = "run `make serve` (or `npm ci && npm run assets`)"
 
 OWN_FILES = {"page.js": HERE / "page.js", "page.css": HERE / "page.css"}
 VENDORED_FILES = (
@@ -56,7 +56,8 @@ async def serve_asset(request: Request) -> Response:
         return PlainTextResponse(f"No GraphiQL asset named {name!r}.", status_code=404)
     if not path.is_file():
         return PlainTextResponse(
-            f"GraphiQL asset {name!r} is not installed; {SETUP_HINT}.", status_code=404
+            f"GraphiQL asset {name!r} is not installed; {SETUP_HINT}.",
+            status_code=404,
         )
     return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=HEADERS)
 

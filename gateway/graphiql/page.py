@@ -47,6 +47,7 @@ PAGE = Template("""<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>rc-gateway · GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="$assets/graphiql.min.css">
 <link rel="stylesheet" href="$assets/plugin-explorer.css">
 <link rel="stylesheet" href="$assets/page.css">
@@ -115,7 +116,9 @@ def render_page(
     """The GraphiQL page for `endpoint`, or a 503 page naming missing assets."""
     missing = missing_assets()
     if missing:
-        body = MISSING.substitute(missing=escape(", ".join(missing)), hint=SETUP_HINT)
+        body = MISSING.substitute(
+            missing=escape(", ".join(missing)), hint=escape(SETUP_HINT)
+        )
         return Page(body, status=503)
     config = page_config(endpoint, demo_headers, persist_headers)
     html = PAGE.substitute(
