@@ -201,3 +201,24 @@ def test_viewer_refused_before_room_lookup(sandbox: Sandbox) -> None:
     r = sandbox.get(path("-", "alice"), user="viewer")
     assert r.status_code == 403
     assert r.json() == FORBIDDEN
+
+
+def test_encoded_slash_stays_in_the_room_id(sandbox: Sandbox) -> None:
+    room = FIXTURE.room("alice-open")["_id"]
+    visitor = FIXTURE.visitor("alice")["_id"]
+    r = sandbox.raw_get(
+        f"/api/v1/livechat/visitors.chatHistory/room/{room}%2Fvisitor/visitor/{visitor}",
+        user="admin",
+    )
+    assert r.status_code == 400
+    assert r.json() == INVALID_ROOM
+
+
+def test_encoded_slash_in_visitor_id_matches_nothing(sandbox: Sandbox) -> None:
+    room = FIXTURE.room("alice-open")["_id"]
+    visitor = FIXTURE.visitor("alice")["_id"]
+    r = sandbox.raw_get(
+        f"/api/v1/livechat/visitors.chatHistory/room/{room}/visitor/{visitor}%2F",
+        user="admin",
+    )
+    expect_history(r, [], 0)

@@ -169,6 +169,7 @@ def test_invalid_sort(sandbox: Sandbox, sort: str) -> None:
     [
         pytest.param({"unknown": "yes"}, "must be boolean", id="unknown-yes"),
         pytest.param({"unknown": "1"}, "must be boolean", id="unknown-1"),
+        pytest.param({"unknown": "TRUE"}, "must be boolean", id="unknown-upper"),
         pytest.param({"count": "ten"}, "must be number", id="count-nan"),
         pytest.param({"term": "x"}, "must NOT have additional properties", id="term"),
         pytest.param({"email": "x"}, "must NOT have additional properties", id="email"),

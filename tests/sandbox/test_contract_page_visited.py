@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -253,3 +254,10 @@ def test_validation(sandbox: Sandbox, body: Any, message: str) -> None:
     r = sandbox.post(PATH, body)
     assert r.status_code == 400
     assert r.json() == invalid_params(message)
+
+
+def test_body_without_json_content_type_fails(sandbox: Sandbox) -> None:
+    body = json.dumps({"token": "t", "pageInfo": page_info()})
+    r = sandbox.client.post(PATH, content=body, headers={"Content-Type": "text/plain"})
+    assert r.status_code == 400
+    assert r.json()["success"] is False

@@ -172,3 +172,18 @@ def test_auth_and_permission(
     r = sandbox.get(path, params, user=user)
     assert r.status_code == status
     assert r.json() == body
+
+
+@pytest.mark.parametrize(
+    "raw_room",
+    [
+        pytest.param(f"{ALICE_ROOM}%2Fx", id="encoded-slash-suffix"),
+        pytest.param("a%2Fb", id="encoded-slash"),
+    ],
+)
+def test_encoded_slash_stays_in_the_room_id(sandbox: Sandbox, raw_room: str) -> None:
+    r = sandbox.raw_get(
+        f"/api/v1/livechat/visitors.pagesVisited/{raw_room}", user="admin"
+    )
+    assert r.status_code == 400
+    assert r.json() == INVALID_ROOM

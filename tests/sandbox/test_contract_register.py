@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from tests.sandbox.contract_support import (
@@ -493,3 +495,75 @@ def test_body_without_json_content_type_fails(sandbox: Sandbox) -> None:
     assert r.status_code == 400
     assert r.json()["success"] is False
     assert read_back(sandbox, "tok-text").json() == INVALID_TOKEN
+
+
+def test_guest_counter_continues_from_the_setting(tmp_path: Path) -> None:
+    def counted(raw: dict[str, list[Doc]]) -> None:
+        raw["rocketchat_settings"].append({"_id": "Livechat_guest_count", "value": 41})
+
+    with running(write_fixture(tmp_path, counted)) as served:
+        first = ok(register(served, {"token": "tok-42"}))
+    assert first["username"] == "guest-42"
+
+
+def test_concurrent_registrations_never_share_a_number(sandbox: Sandbox) -> None:
+    def one(n: int) -> str:
+        with httpx.Client(base_url=f"{sandbox.base_url}/api/v1/", timeout=15) as client:
+            r = client.post(PATH, json={"visitor": {"token": f"tok-par-{n}"}})
+            assert r.status_code == 200, r.text
+            username: str = r.json()["visitor"]["username"]
+            return username
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        names = list(pool.map(one, range(20)))
+    assert sorted(names, key=lambda name: int(name.split("-")[1])) == [
+        f"guest-{n}" for n in range(2, 22)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "changes"),
+    [
+        pytest.param({"name": ""}, {}, id="empty-name-kept"),
+        pytest.param({"email": ""}, {}, id="empty-email-ignored"),
+        pytest.param({"phone": ""}, {}, id="empty-phone-ignored"),
+        pytest.param({"customFields": []}, {}, id="empty-custom-fields"),
+        pytest.param(
+            {"phone": "+15559990000"},
+            {"phone": [{"phoneNumber": "+15559990000"}]},
+            id="phone-replaces-list",
+        ),
+        pytest.param(
+            {"email": "Alice.New@Example.com"},
+            {"visitorEmails": [{"address": "alice.new@example.com"}]},
+            id="email-replaces-list",
+        ),
+    ],
+)
+def test_only_truthy_fields_are_written(
+    sandbox: Sandbox, given: Doc, changes: Doc
+) -> None:
+    visitor = ok(register(sandbox, {"token": "tok-alice", **given}))
+    assert without(visitor, "_updatedAt") == updated("alice", **changes)
+
+
+def test_email_of_a_managed_contact_sets_the_contact_manager(sandbox: Sandbox) -> None:
+    manager = FIXTURE.user("cmgr")
+    visitor = ok(
+        register(sandbox, {"token": "tok-via-mail", "email": "alice@example.com"})
+    )
+    assert without(visitor, "_updatedAt") == updated(
+        "alice",
+        token="tok-via-mail",
+        contactManager={
+            "_id": manager["_id"],
+            "username": "cmgr",
+            "name": "Carla Manager",
+            "emails": manager["emails"],
+        },
+    )
+
+
+def test_manager_that_no_longer_exists_is_not_set(sandbox: Sandbox) -> None:
+    visitor = ok(register(sandbox, {"token": "tok-b2", "email": "bob@example.org"}))
+    assert without(visitor, "_updatedAt") == updated("bob", token="tok-b2")

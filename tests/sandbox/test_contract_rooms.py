@@ -119,6 +119,9 @@ def test_closed_room_has_no_open_key_and_queued_no_served_by(sandbox: Sandbox) -
         pytest.param(
             {"queued": "true", "open": "true"}, ["bob-queued"], id="queued-overrides"
         ),
+        pytest.param(
+            {"queued": "true", "open": "false"}, ["bob-queued"], id="queued-over-closed"
+        ),
         pytest.param({"onhold": "true"}, ["bob-hold"], id="onhold-true"),
         pytest.param({"onhold": "1"}, ["bob-hold"], id="onhold-1"),
         pytest.param({"onhold": "t"}, ["bob-hold"], id="onhold-t"),

@@ -243,6 +243,7 @@ def test_invalid_sort(sandbox: Sandbox, sort: str) -> None:
         pytest.param(
             [("term", "a"), ("term", "b")], "must be string", id="term-two-values"
         ),
+        pytest.param({"term[x]": "a"}, "must be string", id="term-object"),
     ],
 )
 def test_validation(sandbox: Sandbox, params: Any, message: str) -> None:
