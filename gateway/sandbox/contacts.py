@@ -38,7 +38,7 @@ def _expand_manager(store: Store, contact: Doc, cache: dict[str, Doc | None]) ->
 
 async def search(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query)
+    offset, count = paging(query, req.store)
     sort = parse_sort(query, [("name", 1)])
     unknown = query.get("unknown", False)
     where = [

@@ -76,7 +76,7 @@ async def page_visited(req: ApiRequest) -> dict[str, Any]:
 
 
 async def pages_visited(req: ApiRequest) -> dict[str, Any]:
-    offset, count = paging(req.query)
+    offset, count = paging(req.query, req.store)
     sort = parse_sort(req.query, [("ts", -1)])
     store = req.store
     room_id = req.params["roomId"]

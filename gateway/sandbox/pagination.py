@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import coded, plain
+
+if TYPE_CHECKING:
+    from .store import Store
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 100
@@ -26,17 +29,32 @@ def _js_parse_int(value: Any) -> int | None:
     return int(value)
 
 
-def paging(query: dict[str, Any]) -> tuple[int, int]:
-    """`(offset, count)` after Rocket.Chat's rules; count 0 means no limit."""
+def _number_setting(store: Store, setting: str, default: int) -> int:
+    value = store.setting(setting, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return int(value)
+
+
+def paging(query: dict[str, Any], store: Store) -> tuple[int, int]:
+    """`(offset, count)` after Rocket.Chat's rules; count 0 means no limit.
+
+    The defaults come from the settings `API_Default_Count` (50),
+    `API_Upper_Count_Limit` (100) and `API_Allow_Infinite_Count` (true).
+    """
+    default = _number_setting(store, "API_Default_Count", DEFAULT_COUNT)
+    upper = _number_setting(store, "API_Upper_Count_Limit", MAX_COUNT)
     raw_offset = query.get("offset")
     offset = (_js_parse_int(raw_offset) or 0) if raw_offset else 0
     raw_count = query.get("count")
     if raw_count is None:
-        count = DEFAULT_COUNT
+        count = default
     else:
         parsed = _js_parse_int(raw_count)
-        count = MAX_COUNT if parsed is None else parsed
-    count = min(count, MAX_COUNT)
+        count = upper if parsed is None else parsed
+    count = min(count, upper)
+    if count == 0 and store.setting("API_Allow_Infinite_Count", True) is False:
+        count = default
     if offset < 0:
         raise plain(f"BSON field 'skip' value must be >= 0, actual value {offset}")
     return offset, count

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .store import Doc, Store
 
 ROOMS = "rocketchat_room"
-NOT_HOLD = "json_type(doc, '$.onHold') IS NOT 'true'"
+NOT_HOLD = "hold_type IS NOT 'true'"
 HIDDEN_KEYS = ("joinCode", "members", "importIds", "e2e")
 TRUTHY = ("t", "true", "1")
 
@@ -111,7 +111,7 @@ def _with_departments(store: Store, rooms: list[Doc]) -> list[Doc]:
 
 async def list_rooms(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query)
+    offset, count = paging(query, req.store)
     sort = parse_sort(query, [("ts", -1)])
     created = _date_range(query, "createdAt")
     closed = _date_range(query, "closedAt")
@@ -134,23 +134,23 @@ async def list_rooms(req: ApiRequest) -> dict[str, Any]:
     open_value = query.get("open")
     if _truthy(query.get("queued")):
         where += [
-            "json_type(doc, '$.servedBy') IS NULL",
-            "json_type(doc, '$.open') = 'true'",
+            "served_type IS NULL",
+            "open_type = 'true'",
             NOT_HOLD,
         ]
     elif open_value in ("true", True):
         where += [
-            "json_type(doc, '$.open') IS NOT NULL",
-            "json_type(doc, '$.servedBy') IS NOT NULL",
+            "open_type IS NOT NULL",
+            "served_type IS NOT NULL",
             NOT_HOLD,
         ]
     elif open_value in ("false", False):
-        where += ["json_type(doc, '$.open') IS NULL", NOT_HOLD]
+        where += ["open_type IS NULL", NOT_HOLD]
     if _truthy(query.get("onhold")):
-        where.append("json_type(doc, '$.onHold') = 'true'")
+        where.append("hold_type = 'true'")
     for column, (start, end) in (
         ("ts", created),
-        ("json_extract(doc, '$.closedAt')", closed),
+        ("closed_at", closed),
     ):
         if start is not None:
             where.append(f"{column} >= ?")
@@ -186,7 +186,7 @@ async def list_rooms(req: ApiRequest) -> dict[str, Any]:
 
 
 async def chat_history(req: ApiRequest) -> dict[str, Any]:
-    offset, count = paging(req.query)
+    offset, count = paging(req.query, req.store)
     sort = parse_sort(req.query, [("ts", -1)])
     store = req.store
     room = store.get(ROOMS, req.params["roomId"])

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 Doc = dict[str, Any]
 
-# Generated columns (name -> JSON path) per collection, and their indexes.
+# Generated columns per collection (name -> JSON path, or an SQL expression),
+# stored so that filters on them never parse the document; and their indexes.
 COLUMNS: dict[str, dict[str, str]] = {
     "users": {"username": "$.username"},
     "rocketchat_room": {
@@ -32,6 +33,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "department_id": "$.departmentId",
         "fname": "$.fname",
         "name": "$.name",
+        "closed_at": "$.closedAt",
+        "open_type": "json_type(doc, '$.open')",
+        "hold_type": "json_type(doc, '$.onHold')",
+        "served_type": "json_type(doc, '$.servedBy')",
     },
     "livechat_visitor": {"token": "$.token", "ts": "$.ts", "disabled": "$.disabled"},
     "rocketchat_message": {"rid": "$.rid", "t": "$.t", "ts": "$.ts"},
@@ -67,6 +72,10 @@ def json_path(field: str) -> str | None:
     if not field or any(not part or '"' in part for part in parts):
         return None
     return "$" + "".join(f'."{part}"' for part in parts)
+
+
+def _expression(column: str) -> str:
+    return f"json_extract(doc, '{column}')" if column.startswith("$") else column
 
 
 def _icontains(haystack: object, needle: object) -> int:
@@ -141,7 +150,7 @@ class Store:
         if not COLLECTION_NAME.match(collection):
             raise ValueError(f"not a collection name: {collection!r}")
         columns = "".join(
-            f", {name} GENERATED ALWAYS AS (json_extract(doc, '{path}')) VIRTUAL"
+            f", {name} GENERATED ALWAYS AS ({_expression(path)}) STORED"
             for name, path in COLUMNS.get(collection, {}).items()
         )
         self.db.execute(
@@ -157,10 +166,9 @@ class Store:
         self._known.add(collection)
 
     def column(self, collection: str, field: str) -> str | None:
-        """The generated column holding `field`, if there is one."""
-        path = json_path(field)
-        for name, column_path in COLUMNS.get(collection, {}).items():
-            if path == "$" + "".join(f'."{p}"' for p in column_path[2:].split(".")):
+        """The generated column holding the value of `field`, if there is one."""
+        for name, path in COLUMNS.get(collection, {}).items():
+            if path == f"$.{field}":
                 return name
         return None
 

@@ -40,7 +40,7 @@ def _project(visitor: dict[str, Any]) -> dict[str, Any]:
 
 async def search(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query)
+    offset, count = paging(query, req.store)
     sort = parse_sort(query, [("ts", -1)])
     term: str = query["term"]
     where = ENABLED
