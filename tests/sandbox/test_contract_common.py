@@ -388,3 +388,22 @@ def test_rate_limit_knob_can_be_switched_on(tmp_path: Any) -> None:
             for n in range(6)
         ]
     assert statuses == [200] * 5 + [429]
+
+
+def test_unexpected_failure_body() -> None:
+    with running(fault_rate=1.0, fault_kind="500") as served:
+        r = served.client.get("livechat/visitor/tok-alice")
+    assert r.status_code == 500
+    assert r.json() == {"success": False, "error": "Internal server error"}
+
+
+def test_page_visits_allow_ten_per_minute(limited: Sandbox) -> None:
+    body = {
+        "token": "tok-alice",
+        "pageInfo": {"change": "url", "title": "t", "location": {"href": "h"}},
+    }
+    statuses = [
+        limited.post("livechat/page.visited", body).status_code for _ in range(10)
+    ]
+    assert statuses == [200] * 10
+    assert_too_many(limited.post("livechat/page.visited", body), 10)

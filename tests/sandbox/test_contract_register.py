@@ -453,6 +453,10 @@ def test_match_errors(sandbox: Sandbox, body: Doc, error: str) -> None:
         pytest.param({"visitor": "tok"}, id="visitor-string"),
         pytest.param({"visitor": {"token": "t", "department": 3}}, id="department"),
         pytest.param({"visitor": {"token": "t", "username": []}}, id="username"),
+        pytest.param({"visitor": {"token": "t", "customFields": "x"}}, id="cf-string"),
+        pytest.param({"visitor": {"token": "t", "customFields": ["x"]}}, id="cf-item"),
+        pytest.param({"visitor": None}, id="visitor-null"),
+        pytest.param([{"visitor": {"token": "t"}}], id="body-array"),
         pytest.param(
             {"visitor": {"token": "t", "customFields": [{"key": "a", "value": "b"}]}},
             id="item-no-overwrite",
@@ -567,3 +571,13 @@ def test_email_of_a_managed_contact_sets_the_contact_manager(sandbox: Sandbox) -
 def test_manager_that_no_longer_exists_is_not_set(sandbox: Sandbox) -> None:
     visitor = ok(register(sandbox, {"token": "tok-b2", "email": "bob@example.org"}))
     assert without(visitor, "_updatedAt") == updated("bob", token="tok-b2")
+
+
+def test_credentials_are_ignored(sandbox: Sandbox) -> None:
+    r = sandbox.post(
+        PATH,
+        {"visitor": {"token": "tok-anon"}},
+        headers={"X-User-Id": "nobody", "X-Auth-Token": "bogus"},
+    )
+    assert r.status_code == 200
+    assert r.json()["visitor"]["token"] == "tok-anon"

@@ -173,3 +173,9 @@ def test_anonymous(sandbox: Sandbox, params: Doc) -> None:
     r = sandbox.get(PATH, params, user=None)
     assert r.status_code == 401
     assert r.json() == UNAUTHENTICATED
+
+
+def test_non_livechat_room_by_name(sandbox: Sandbox) -> None:
+    r = sandbox.get(PATH, {"roomName": "general"})
+    assert r.status_code == 200
+    assert r.json() == {"room": shown("general"), "success": True}
