@@ -407,3 +407,24 @@ def test_page_visits_allow_ten_per_minute(limited: Sandbox) -> None:
     ]
     assert statuses == [200] * 10
     assert_too_many(limited.post("livechat/page.visited", body), 10)
+
+
+def test_rate_limit_comes_before_validation(limited: Sandbox) -> None:
+    invalid = [
+        limited.get("livechat/visitors.search", {}, user="agent1").status_code
+        for _ in range(10)
+    ]
+    assert invalid == [400] * 10
+    assert_too_many(limited.get("livechat/visitors.search", {}, user="agent1"), 10)
+    valid = limited.get("livechat/visitors.search", {"term": "a"}, user="agent1")
+    assert_too_many(valid, 10)
+
+
+def test_admin_credentials_do_not_exempt_visitor_routes(limited: Sandbox) -> None:
+    statuses = [
+        limited.post(
+            "livechat/visitor", {"visitor": {"token": f"adm-{n}"}}, user="admin"
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]

@@ -50,6 +50,7 @@ def logged_in(r: Any, username: str) -> Doc:
         user["name"],
         user["roles"],
     )
+    assert me.get("emails") == user.get("emails")
     assert "password" not in me
     assert "services" not in me
     return data

@@ -581,3 +581,10 @@ def test_credentials_are_ignored(sandbox: Sandbox) -> None:
     )
     assert r.status_code == 200
     assert r.json()["visitor"]["token"] == "tok-anon"
+
+
+def test_given_username_is_not_checked_for_uniqueness(sandbox: Sandbox) -> None:
+    visitor = ok(register(sandbox, {"token": "tok-dup", "username": "guest-101"}))
+    alice = read_back(sandbox, "tok-alice").json()["visitor"]
+    assert (visitor["username"], alice["username"]) == ("guest-101", "guest-101")
+    assert visitor["_id"] != alice["_id"]
