@@ -130,18 +130,39 @@ def _apply_custom_fields(store: Store, visitor: Doc, items: list[Doc]) -> None:
         for field in store.find("livechat_custom_field")
         if field.get("scope") == "visitor"
     }
+    known = [item for item in items if item["key"] in fields]
     data = dict(visitor.get("livechatData") or {})
-    changed = False
-    for item in items:
-        key = item["key"]
-        if key not in fields:
-            continue
-        if item["overwrite"] or data.get(key) in (None, ""):
-            data[key] = item["value"]
-            changed = True
-    if changed:
+    for item in known:
+        if item["overwrite"] or data.get(item["key"]) in (None, ""):
+            data[item["key"]] = item["value"]
+    if known:
         visitor["livechatData"] = data
         store.save(VISITORS, visitor)
+        _copy_to_contacts(store, visitor["_id"], known)
+
+
+def _copy_to_contacts(store: Store, visitor_id: str, items: list[Doc]) -> None:
+    """Custom-field values go to the visitor's contacts too; clashes are recorded."""
+    contacts = store.find(
+        "livechat_contact",
+        any_element("$.channels", "visitor.visitorId", "{} = ?"),
+        (visitor_id,),
+    )
+    for contact in contacts:
+        custom = dict(contact.get("customFields") or {})
+        conflicts = list(contact.get("conflictingFields") or [])
+        for item in items:
+            key, value = item["key"], item["value"]
+            current = custom.get(key)
+            if item["overwrite"] or current in (None, ""):
+                custom[key] = value
+            elif current != value:
+                conflicts.append({"field": f"customFields.{key}", "value": value})
+        contact["customFields"] = custom
+        if conflicts:
+            contact["conflictingFields"] = conflicts
+        contact["_updatedAt"] = now_iso()
+        store.save("livechat_contact", contact)
 
 
 def _missing_required(store: Store, keys: set[str]) -> list[str]:
