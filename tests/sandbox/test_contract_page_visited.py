@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,6 +29,7 @@ PATH = "livechat/page.visited"
 ROCKET_CAT = {"_id": "rocket.cat", "username": "rocket.cat", "name": "Rocket.Cat"}
 QUEUED = FIXTURE.room("bob-queued")
 HREF = "https://shop.example.com/plans"
+THIRTY_DAYS_MS = 2_592_000_000
 
 
 @pytest.fixture
@@ -261,3 +263,29 @@ def test_body_without_json_content_type_fails(sandbox: Sandbox) -> None:
     r = sandbox.client.post(PATH, content=body, headers={"Content-Type": "text/plain"})
     assert r.status_code == 400
     assert r.json()["success"] is False
+
+
+def test_roomless_page_expires_in_thirty_days(sandbox: Sandbox) -> None:
+    # A page without `rid` belongs to no room, so no endpoint can read it
+    # back; its expiry is checked in the sandbox's store instead.
+    before = time.time() * 1000
+    body = {"token": "tok-nowhere", "pageInfo": page_info()}
+    assert sandbox.post(PATH, body).status_code == 200
+    after = time.time() * 1000
+    [message] = [
+        doc
+        for doc in sandbox.state.store.find("rocketchat_message")
+        if doc.get("navigation", {}).get("token") == "tok-nowhere"
+    ]
+    assert "rid" not in message or message["rid"] is None
+    assert isinstance(message["expireAt"], int)
+    assert (
+        before + THIRTY_DAYS_MS - 1 <= message["expireAt"] <= after + THIRTY_DAYS_MS + 1
+    )
+
+
+def test_page_in_a_room_does_not_expire(sandbox: Sandbox) -> None:
+    body = {"token": "tok-bob", "rid": QUEUED["_id"], "pageInfo": page_info()}
+    sandbox.post(PATH, body)
+    [message] = pages(sandbox, QUEUED["_id"])
+    assert "expireAt" not in message
