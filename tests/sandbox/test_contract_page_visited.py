@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from tests.sandbox.contract_support import (
@@ -289,3 +291,20 @@ def test_page_in_a_room_does_not_expire(sandbox: Sandbox) -> None:
     sandbox.post(PATH, body)
     [message] = pages(sandbox, QUEUED["_id"])
     assert "expireAt" not in message
+
+
+def test_concurrent_visits_are_all_counted(sandbox: Sandbox) -> None:
+    def visit(n: int) -> int:
+        info = page_info(title=f"Page {n}")
+        body = {"token": "tok-bob", "rid": QUEUED["_id"], "pageInfo": info}
+        with httpx.Client(base_url=f"{sandbox.base_url}/api/v1/", timeout=15) as c:
+            return c.post(PATH, json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(visit, range(20)))
+    titles = sorted(
+        m["navigation"]["page"]["title"] for m in pages(sandbox, QUEUED["_id"])
+    )
+    assert statuses == [200] * 20
+    assert titles == sorted(f"Page {n}" for n in range(20))
+    assert message_count(sandbox, QUEUED["_id"]) == QUEUED["msgs"] + 20

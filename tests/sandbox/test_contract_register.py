@@ -588,3 +588,9 @@ def test_given_username_is_not_checked_for_uniqueness(sandbox: Sandbox) -> None:
     alice = read_back(sandbox, "tok-alice").json()["visitor"]
     assert (visitor["username"], alice["username"]) == ("guest-101", "guest-101")
     assert visitor["_id"] != alice["_id"]
+
+
+def test_disabled_visitor_is_not_reused_by_phone(sandbox: Sandbox) -> None:
+    visitor = ok(register(sandbox, {"token": "tok-dp", "phone": "+15550007777"}))
+    assert visitor["_id"] != FIXTURE.visitor("disabled")["_id"]
+    assert (visitor["token"], visitor["username"]) == ("tok-dp", "guest-2")

@@ -260,6 +260,9 @@ def test_filters(sandbox: Sandbox, params: Any, refs: list[str]) -> None:
     "params",
     [
         pytest.param({"open": "yes"}, id="open-other-value"),
+        pytest.param({"open": "TRUE"}, id="open-upper-case"),
+        pytest.param({"onhold": "TRUE"}, id="onhold-upper-case"),
+        pytest.param({"onhold": "yes"}, id="onhold-yes"),
         pytest.param({"queued": "false"}, id="queued-false"),
         pytest.param({"queued": "no"}, id="queued-no"),
         pytest.param({"onhold": "false"}, id="onhold-false"),
@@ -389,6 +392,8 @@ def test_malformed_custom_field_pattern_is_a_400(sandbox: Sandbox) -> None:
     ("params", "message"),
     [
         pytest.param({"foo": "1"}, "must NOT have additional properties", id="extra"),
+        pytest.param({"agents[x]": "1"}, "must be array", id="agents-object"),
+        pytest.param({"tags[x]": "vip"}, "must be array", id="tags-object"),
         pytest.param({"count": "many"}, "must be number", id="count-nan"),
         pytest.param({"offset": "x"}, "must be number", id="offset-nan"),
         pytest.param(
