@@ -21,7 +21,8 @@ from tests.sandbox.contract_support import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from tests.sandbox.contract_support import Sandbox
 
@@ -428,3 +429,32 @@ def test_admin_credentials_do_not_exempt_visitor_routes(limited: Sandbox) -> Non
         for n in range(6)
     ]
     assert statuses == [200] * 5 + [429]
+
+
+def setting(name: str, value: object) -> Callable[[dict[str, list[Doc]]], None]:
+    def mutate(raw: dict[str, list[Doc]]) -> None:
+        add_bulk(raw)
+        raw["rocketchat_settings"].append({"_id": name, "value": value})
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "params", "size"),
+    [
+        pytest.param("API_Default_Count", 7, {}, 7, id="default-count"),
+        pytest.param(
+            "API_Upper_Count_Limit", 30, {"count": "45"}, 30, id="upper-limit"
+        ),
+        pytest.param(
+            "API_Allow_Infinite_Count", False, {"count": "0"}, 50, id="no-infinite"
+        ),
+    ],
+)
+def test_paging_settings(
+    tmp_path: Path, name: str, value: object, params: Doc, size: int
+) -> None:
+    with running(write_fixture(tmp_path, setting(name, value))) as served:
+        r = served.get("livechat/visitors.search", {"term": "bulk-", **params})
+    body = r.json()
+    assert (len(body["visitors"]), body["count"], body["total"]) == (size, size, BULK)

@@ -594,3 +594,33 @@ def test_disabled_visitor_is_not_reused_by_phone(sandbox: Sandbox) -> None:
     visitor = ok(register(sandbox, {"token": "tok-dp", "phone": "+15550007777"}))
     assert visitor["_id"] != FIXTURE.visitor("disabled")["_id"]
     assert (visitor["token"], visitor["username"]) == ("tok-dp", "guest-2")
+
+
+def test_custom_field_values_are_copied_to_the_contact(sandbox: Sandbox) -> None:
+    contact = FIXTURE.contact("alice")
+    ok(
+        register(
+            sandbox,
+            {"token": "tok-alice", "customFields": [item("address", "9 Elm", True)]},
+        )
+    )
+    r = sandbox.get("omnichannel/contacts.get", {"contactId": contact["_id"]})
+    assert r.json()["contact"]["customFields"] == {"address": "9 Elm"}
+
+
+def test_differing_non_overwrite_value_becomes_a_contact_conflict(
+    sandbox: Sandbox,
+) -> None:
+    contact = FIXTURE.contact("alice")
+    ok(
+        register(
+            sandbox,
+            {"token": "tok-alice", "customFields": [item("address", "2 Oak", False)]},
+        )
+    )
+    r = sandbox.get("omnichannel/contacts.get", {"contactId": contact["_id"]})
+    stored = r.json()["contact"]
+    [conflict] = stored["conflictingFields"]
+    assert stored["customFields"] == {"address": "12 Baker Street"}
+    assert conflict["value"] == "2 Oak"
+    assert conflict["field"].endswith("address")
