@@ -49,7 +49,6 @@ class ApiApp:
         started = time.monotonic()
         request = Request(scope, receive)
         raw_path = scope.get("raw_path") or scope["path"].encode()
-        status = 0
         try:
             options = self.sandbox.options
             delay = options.latency_ms
@@ -57,34 +56,45 @@ class ApiApp:
                 delay += self.sandbox.random.uniform(0, options.jitter_ms)
             if delay > 0:
                 await asyncio.sleep(delay / 1000)
-            if (
+            fault = (
                 options.fault_rate > 0
                 and self.sandbox.random.random() < options.fault_rate
-            ):
-                if options.fault_kind == "drop":
-                    await _drop(send)
-                    return
+            )
+            if fault and options.fault_kind == "drop":
+                self._record(scope, request, started, 0)
+                await _drop(send)
+                return
+            if fault:
                 response = json_response(500, dict(INTERNAL))
             else:
                 response = await self.handle(request, raw_path.decode("latin-1"))
-            status = response.status_code
-            await response(scope, receive, send)
-        finally:
-            headers = request.headers
-            self.sandbox.record(
-                LoggedRequest(
-                    method=scope["method"],
-                    path=raw_path.decode("latin-1"),
-                    query=split_query(scope.get("query_string", b"")),
-                    auth_token=headers.get("x-auth-token"),
-                    user_id=headers.get("x-user-id"),
-                    forwarded_for=headers.get("x-forwarded-for"),
-                    request_id=headers.get("x-request-id"),
-                    started=started,
-                    finished=time.monotonic(),
-                    status=status,
-                )
+        except BaseException:
+            self._record(scope, request, started, 0)
+            raise
+        # Logged before the answer leaves, so a client that got its response
+        # always finds the request in the log.
+        self._record(scope, request, started, response.status_code)
+        await response(scope, receive, send)
+
+    def _record(
+        self, scope: Scope, request: Request, started: float, status: int
+    ) -> None:
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        headers = request.headers
+        self.sandbox.record(
+            LoggedRequest(
+                method=scope["method"],
+                path=raw_path.decode("latin-1"),
+                query=split_query(scope.get("query_string", b"")),
+                auth_token=headers.get("x-auth-token"),
+                user_id=headers.get("x-user-id"),
+                forwarded_for=headers.get("x-forwarded-for"),
+                request_id=headers.get("x-request-id"),
+                started=started,
+                finished=time.monotonic(),
+                status=status,
             )
+        )
 
     async def handle(self, request: Request, raw_path: str) -> JSONResponse:
         found = match(request.method, raw_path)
