@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+    from strawberry.http.types import QueryParams
     from strawberry.schema import BaseSchema
     from strawberry.types import ExecutionResult
 
@@ -263,9 +264,23 @@ class GraphQLView(GraphQL[Any, None]):
         except RecursionError as exc:
             raise HTTPError(400, "The request body is nested too deeply.") from exc
 
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        try:
+            return super().parse_query_params(params)
+        except HTTPException as exc:
+            raise HTTPError(
+                400, "The `variables` and `extensions` parameters must be JSON."
+            ) from exc
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            body = self.parse_json(await request.get_body())
+            if not isinstance(body, dict | list):
+                raise HTTPError(
+                    400, "The request body must be a JSON object with a `query`."
+                )
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, str | None):

@@ -207,6 +207,40 @@ def test_negotiate(accept: str | None, expected: str | None) -> None:
             id="body-bad-bytes",
         ),
         pytest.param(
+            {"content": b'"{ hello }"', "headers": {"content-type": JSON}},
+            400,
+            JSON,
+            http_error(
+                "The request body must be a JSON object with a `query`.", "BAD_REQUEST"
+            ),
+            id="body-a-string",
+        ),
+        pytest.param(
+            {"content": b"[" * 100_000, "headers": {"content-type": JSON}},
+            400,
+            JSON,
+            http_error("The request body is nested too deeply.", "BAD_REQUEST"),
+            id="body-nested-too-deeply",
+        ),
+        pytest.param(
+            {"json": [{"query": "{ hello }"}]},
+            400,
+            JSON,
+            http_error("Batching is not enabled", "BAD_REQUEST"),
+            id="batch",
+        ),
+        pytest.param(
+            {"json": {"query": "{ hello }", "variables": [1]}},
+            400,
+            JSON,
+            http_error(
+                "The GraphQL operation's `variables` must be an object or null, "
+                "if provided.",
+                "BAD_REQUEST",
+            ),
+            id="variables-a-list",
+        ),
+        pytest.param(
             {"json": {"variables": {}}, "headers": ACCEPT_GRJ},
             400,
             GRJ,
@@ -314,3 +348,13 @@ def test_graphiql_disabled(standin_without_graphiql: httpx.Client) -> None:
     )
     assets = standin_without_graphiql.get("/graphiql/page.js")
     assert assets.status_code == 200
+
+
+def test_get_with_variables_that_are_not_json(standin: httpx.Client) -> None:
+    response = standin.get("/graphql", params={"query": COERCE, "variables": "{n: 1"})
+    assert (response.status_code, response.json()) == (
+        400,
+        http_error(
+            "The `variables` and `extensions` parameters must be JSON.", "BAD_REQUEST"
+        ),
+    )
