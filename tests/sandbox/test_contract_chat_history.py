@@ -222,3 +222,29 @@ def test_encoded_slash_in_visitor_id_matches_nothing(sandbox: Sandbox) -> None:
         user="admin",
     )
     expect_history(r, [], 0)
+
+
+@pytest.mark.parametrize(
+    ("room_ref", "allowed"),
+    [
+        pytest.param("alice-closed", True, id="closed"),
+        pytest.param("carol-closed", True, id="closed-2"),
+        pytest.param("carol-open", False, id="open"),
+        pytest.param("bob-queued", False, id="queued"),
+    ],
+)
+def test_closed_by_another_agent_permission(
+    sandbox: Sandbox, room_ref: str, allowed: bool
+) -> None:
+    visitor_ref = FIXTURE.room(room_ref)["fixtureRef"].split("-")[0]
+    r = sandbox.get(path(room_ref, visitor_ref), user="auditor")
+    if allowed:
+        expected = history(visitor_ref)
+        expect_history(r, expected, len(expected))
+    else:
+        assert (r.status_code, r.json()) == (400, NOT_ALLOWED)
+
+
+def test_rocket_cat_lacks_view_l_room(sandbox: Sandbox) -> None:
+    r = sandbox.get(path("alice-open", "alice"), user="rocket.cat")
+    assert (r.status_code, r.json()) == (403, FORBIDDEN)

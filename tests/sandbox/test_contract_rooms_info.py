@@ -13,10 +13,12 @@ from tests.sandbox.contract_support import (
     invalid_sort,
     running,
     without,
+    write_fixture,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from tests.sandbox.contract_support import Sandbox
 
@@ -179,3 +181,95 @@ def test_non_livechat_room_by_name(sandbox: Sandbox) -> None:
     r = sandbox.get(PATH, {"roomName": "general"})
     assert r.status_code == 200
     assert r.json() == {"room": shown("general"), "success": True}
+
+
+@pytest.mark.parametrize(
+    ("user", "ref", "allowed"),
+    [
+        pytest.param("auditor", "alice-closed", True, id="closed-by-another-perm"),
+        pytest.param("auditor", "regex-closed", True, id="closed-by-another-perm-2"),
+        pytest.param("auditor", "carol-open", False, id="perm-not-for-open-rooms"),
+        pytest.param("auditor", "bob-queued", False, id="perm-not-for-queued"),
+        pytest.param("rocket.cat", "carol-open", True, id="rocket-cat"),
+        pytest.param("rocket.cat", "bob-queued", True, id="rocket-cat-queued"),
+    ],
+)
+def test_access_rules_with_custom_permissions(
+    sandbox: Sandbox, user: str, ref: str, allowed: bool
+) -> None:
+    r = sandbox.get(PATH, {"roomId": FIXTURE.room(ref)["_id"]}, user=user)
+    if allowed:
+        assert (r.status_code, r.json()) == (200, {"room": shown(ref), "success": True})
+    else:
+        assert (r.status_code, r.json()) == (400, NOT_ALLOWED)
+
+
+def grant_same_department(raw: dict[str, list[Doc]]) -> None:
+    raw["rocketchat_permissions"].append(
+        {
+            "_id": "view-livechat-room-closed-same-department",
+            "roles": [
+                "admin",
+                "livechat-manager",
+                "livechat-monitor",
+                "livechat-agent",
+            ],
+        }
+    )
+
+
+def manual_routing(raw: dict[str, list[Doc]]) -> None:
+    raw["rocketchat_settings"].append(
+        {"_id": "Livechat_Routing_Method", "value": "Manual_Selection"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "user", "ref", "allowed"),
+    [
+        pytest.param(
+            grant_same_department, "agent1", "alice-closed", True, id="same-dept"
+        ),
+        pytest.param(
+            grant_same_department, "agent1", "regex-closed", True, id="same-dept-2"
+        ),
+        pytest.param(
+            grant_same_department, "agent2", "carol-closed", False, id="other-dept"
+        ),
+        pytest.param(
+            grant_same_department, "cmgr", "alice-closed", False, id="not-in-dept"
+        ),
+        pytest.param(grant_same_department, "agent1", "jane", False, id="open-no-dept"),
+        pytest.param(manual_routing, "agent2", "bob-queued", True, id="manual-no-dept"),
+        pytest.param(
+            manual_routing, "cmgr", "bob-queued", True, id="manual-disabled-dept-only"
+        ),
+        pytest.param(
+            manual_routing, "agent1", "bob-queued", False, id="manual-other-dept"
+        ),
+        pytest.param(manual_routing, "viewer", "bob-queued", False, id="manual-user"),
+        pytest.param(manual_routing, "agent2", "bob-hold", False, id="manual-on-hold"),
+        pytest.param(manual_routing, "agent2", "dana-open", False, id="manual-served"),
+    ],
+)
+def test_access_rules_that_need_settings(
+    tmp_path: Path,
+    mutate: Callable[[dict[str, list[Doc]]], None],
+    user: str,
+    ref: str,
+    allowed: bool,
+) -> None:
+    with running(write_fixture(tmp_path, mutate)) as served:
+        r = served.get(PATH, {"roomId": FIXTURE.room(ref)["_id"]}, user=user)
+        history = served.get(
+            f"livechat/visitors.chatHistory/room/{FIXTURE.room(ref)['_id']}"
+            f"/visitor/{FIXTURE.room(ref)['v']['_id']}",
+            user=user,
+        )
+    if allowed:
+        assert (r.status_code, r.json()) == (200, {"room": shown(ref), "success": True})
+        assert history.status_code == 200
+    else:
+        assert (r.status_code, r.json()) == (400, NOT_ALLOWED)
+        expected = 403 if user == "viewer" else 400
+        assert history.status_code == expected
