@@ -10,6 +10,7 @@ import pytest
 
 from tests.sandbox.contract_support import (
     FIXTURE,
+    FORBIDDEN,
     UNAUTHENTICATED,
     Doc,
     listing,
@@ -458,3 +459,43 @@ def test_paging_settings(
         r = served.get("livechat/visitors.search", {"term": "bulk-", **params})
     body = r.json()
     assert (len(body["visitors"]), body["count"], body["total"]) == (size, size, BULK)
+
+
+AUDITOR_VIEWS = [
+    pytest.param(
+        "livechat/visitors.search",
+        {"term": "zzz"},
+        200,
+        listing("visitors", [], 0),
+        id="search",
+    ),
+    pytest.param(
+        "livechat/visitors.info",
+        {"visitorId": VISITOR},
+        200,
+        {"visitor": without(FIXTURE.visitor("alice"), "token"), "success": True},
+        id="info",
+    ),
+    pytest.param(
+        "livechat/visitors.pagesVisited/NoSuchRoom1234567",
+        {},
+        400,
+        {"success": False, "error": "invalid-room"},
+        id="pages",
+    ),
+    pytest.param("omnichannel/contacts.search", {}, 403, FORBIDDEN, id="contacts"),
+    pytest.param(
+        "omnichannel/contacts.get", {"contactId": "x"}, 403, FORBIDDEN, id="contact"
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "params", "status", "body"), AUDITOR_VIEWS)
+def test_permissions_come_from_permission_documents(
+    sandbox: Sandbox, path: str, params: Doc, status: int, body: Doc
+) -> None:
+    # `auditor` holds a custom role that the fixture's rocketchat_permissions
+    # adds to view-l-room only.
+    r = sandbox.get(path, params, user="auditor")
+    assert r.status_code == status
+    assert r.json() == body

@@ -489,3 +489,11 @@ def test_check_order(
     r = sandbox.get(PATH, params, user=user)
     assert r.status_code == status
     assert r.json() == body
+
+
+def test_view_l_room_from_a_custom_role_lists_own_rooms(sandbox: Sandbox) -> None:
+    own = {"agents": FIXTURE.user_id("auditor")}
+    mine = sandbox.get(PATH, own, user="auditor")
+    everything = sandbox.get(PATH, user="auditor")
+    assert (mine.status_code, mine.json()) == (200, listing("rooms", [], 0))
+    assert (everything.status_code, everything.json()) == (403, ROOMS_FORBIDDEN)
