@@ -52,8 +52,11 @@ def credentials_of(request: Request | WebSocket) -> Credentials:
         for hop in headers.get("x-forwarded-for", "").split(",")
         if hop.strip()
     ]
-    if request.client is not None and request.client.host:
-        chain.append(request.client.host)
+    peer = request.client.host if request.client is not None else None
+    # uvicorn's proxy-header support may already have made the last hop the
+    # client; `rc-gateway serve` turns it off, this guards other servers.
+    if peer and (not chain or chain[-1] != peer):
+        chain.append(peer)
     return Credentials(
         auth_token=headers.get("x-auth-token") or None,
         user_id=headers.get("x-user-id") or None,

@@ -67,14 +67,21 @@ def serve(*, host: str, port: int, workers: int) -> None:
             for name, value in demo_headers.items():
                 log(f"  {name}: {value}   (demo admin)")
         log(f"GraphiQL: http://{host}:{port}/graphql")
+        # proxy_headers off: the gateway appends the real peer to
+        # X-Forwarded-For itself instead of letting uvicorn rewrite the client.
         if workers > 1:
             # Workers are separate processes: they rebuild the app from the env.
             os.environ["ROCKETCHAT_URL"] = upstream_url
             if demo_headers:
                 os.environ["GATEWAY_DEMO_HEADERS"] = json.dumps(demo_headers)
             uvicorn.run(
-                WORKER_FACTORY, factory=True, host=host, port=port, workers=workers
+                WORKER_FACTORY,
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                proxy_headers=False,
             )
         else:
             app = create_app(settings, upstream_url, demo_headers=demo_headers)
-            uvicorn.run(app, host=host, port=port)
+            uvicorn.run(app, host=host, port=port, proxy_headers=False)

@@ -232,7 +232,7 @@ class ContactQuery:
         last: Last = None,
         before: Before = None,
         order_by: ContactOrder | None = None,
-    ) -> Connection[Contact]:
+    ) -> Connection[Contact] | None:
         ctx = info.context
         sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
 

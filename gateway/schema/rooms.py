@@ -197,7 +197,7 @@ class Room(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[PageVisit]:
+    ) -> Connection[PageVisit] | None:
         loader = info.context.loaders.pages_visited
         room_id = self.raw_id
 
@@ -224,7 +224,7 @@ class Room(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Room]:
+    ) -> Connection[Room] | None:
         from gateway.schema.visitors import history_connection
 
         embedded = self.record.visitor if self.record else None
@@ -402,7 +402,7 @@ class RoomQuery:
         last: Last = None,
         before: Before = None,
         order_by: RoomOrder | None = None,
-    ) -> Connection[Room]:
+    ) -> Connection[Room] | None:
         ctx = info.context
         params = filter.to_params() if filter else RoomParams()
         sort = sort_by(order_by.field.value, order_by.direction) if order_by else None

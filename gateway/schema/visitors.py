@@ -144,7 +144,7 @@ class Visitor(relay.Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[RoomType]:
+    ) -> Connection[RoomType] | None:
         gate = room_id or self.last_chat_id
         if gate is None:
             record = await info.context.loaders.visitor.load(self.raw_id)
@@ -323,7 +323,7 @@ class VisitorQuery:
         last: Last = None,
         before: Before = None,
         order_by: VisitorOrder | None = None,
-    ) -> Connection[Visitor]:
+    ) -> Connection[Visitor] | None:
         ctx = info.context
         sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
 

@@ -1,0 +1,392 @@
+"""Visitors: lookups, search paging, orderings, mutations and the token rule."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.support import node_ids, rest, rest_ids
+
+if TYPE_CHECKING:
+    from tests.conftest import GraphQLClient, Upstream
+
+SEARCH = """
+query Visitors($term: String!, $first: Int, $after: String, $last: Int,
+               $before: String, $orderBy: VisitorOrder) {
+  visitors(term: $term, first: $first, after: $after, last: $last,
+           before: $before, orderBy: $orderBy) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes { rocketChatId }
+  }
+}
+"""
+
+VISITOR_FIELDS = """
+  id rocketChatId token username name emails { address } phones { phoneNumber }
+  departmentId status createdAt updatedAt lastChatAt customFields
+  lastAgent { rocketChatId username } lastChat { rocketChatId }
+"""
+
+
+async def search_all(
+    gql: GraphQLClient, headers: dict[str, str], term: str, **variables: Any
+) -> tuple[list[str], int]:
+    ids: list[str] = []
+    after = None
+    while True:
+        body = await gql(
+            SEARCH,
+            {"term": term, "first": 30, "after": after, **variables},
+            headers=headers,
+        )
+        assert "errors" not in body, body
+        page = body["data"]["visitors"]
+        ids.extend(node_ids(page))
+        if not page["pageInfo"]["hasNextPage"]:
+            return ids, page["totalCount"]
+        after = page["pageInfo"]["endCursor"]
+
+
+async def search_all_backward(
+    gql: GraphQLClient, headers: dict[str, str], term: str
+) -> tuple[list[str], int]:
+    ids: list[str] = []
+    before = None
+    while True:
+        body = await gql(
+            SEARCH, {"term": term, "last": 30, "before": before}, headers=headers
+        )
+        page = body["data"]["visitors"]
+        ids[:0] = node_ids(page)
+        if not page["pageInfo"]["hasPreviousPage"]:
+            return ids, page["totalCount"]
+        before = page["pageInfo"]["startCursor"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("term", ["", "an", "guest-1"])
+async def test_search_pages_equal_rest(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]], term: str
+) -> None:
+    admin = users["admin"]
+    expected = rest_ids(
+        upstream.url, "livechat/visitors.search", "visitors", admin, [("term", term)]
+    )
+    assert expected[1] > 0
+    assert await search_all(gql, admin, term) == expected
+    assert await search_all_backward(gql, admin, term) == expected
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("field", "key"),
+    [
+        ("CREATED_AT", "ts"),
+        ("NAME", "name"),
+        ("USERNAME", "username"),
+        ("LAST_CHAT_AT", "lastChat.ts"),
+    ],
+)
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_search_orderings(
+    gql: GraphQLClient,
+    upstream: Upstream,
+    users: dict[str, dict[str, str]],
+    field: str,
+    key: str,
+    direction: str,
+) -> None:
+    admin = users["admin"]
+    sign = 1 if direction == "ASC" else -1
+    expected = rest_ids(
+        upstream.url,
+        "livechat/visitors.search",
+        "visitors",
+        admin,
+        [("term", ""), ("sort", f'{{"{key}":{sign},"_id":{sign}}}')],
+    )
+    got = await search_all(
+        gql, admin, "", orderBy={"field": field, "direction": direction}
+    )
+    assert got == expected
+
+
+@pytest.mark.anyio
+async def test_visitor_by_raw_and_global_id(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    admin = users["admin"]
+    found = rest(
+        upstream.url, "livechat/visitors.search", admin, {"term": "", "count": 1}
+    )
+    raw_id = found["visitors"][0]["_id"]
+    document = rest(
+        upstream.url, "livechat/visitors.info", admin, {"visitorId": raw_id}
+    )["visitor"]
+    global_id = base64.b64encode(f"Visitor:{raw_id}".encode()).decode()
+    query = f"query($id: ID!) {{ visitor(id: $id) {{ {VISITOR_FIELDS} }} }}"
+    by_raw = await gql(query, {"id": raw_id}, headers=admin)
+    by_global = await gql(query, {"id": global_id}, headers=admin)
+    assert by_raw == by_global
+    visitor = by_raw["data"]["visitor"]
+    assert visitor["id"] == global_id
+    assert visitor["token"] is None
+    assert visitor["rocketChatId"] == raw_id
+    assert visitor["username"] == document["username"]
+    assert visitor["name"] == document.get("name")
+    assert visitor["emails"] == document.get("visitorEmails", [])
+    assert visitor["phones"] == document.get("phone", [])
+    assert visitor["customFields"] == document.get("livechatData")
+    assert visitor["status"] == document["status"].upper()
+    assert visitor["lastChat"] == (
+        {"rocketChatId": document["lastChat"]["_id"]}
+        if "lastChat" in document
+        else None
+    )
+
+
+@pytest.mark.anyio
+async def test_unknown_visitor_is_null_and_not_found(
+    gql: GraphQLClient, users: dict[str, dict[str, str]]
+) -> None:
+    body = await gql(
+        '{ visitor(id: "000000000000000000000000") { name } }', headers=users["admin"]
+    )
+    assert body["data"] == {"visitor": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
+
+
+@pytest.mark.anyio
+async def test_room_global_id_is_not_a_visitor_id(
+    gql: GraphQLClient, users: dict[str, dict[str, str]]
+) -> None:
+    room_id = base64.b64encode(b"Room:abc").decode()
+    body = await gql(
+        f'{{ visitor(id: "{room_id}") {{ name }} }}', headers=users["admin"]
+    )
+    assert body["data"] == {"visitor": None}
+    assert body["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "argument": "id",
+    }
+
+
+REGISTER = """
+mutation($input: RegisterVisitorInput!) {
+  registerVisitor(input: $input) {
+    visitor { rocketChatId token username name emails { address }
+              phones { phoneNumber } customFields departmentId status }
+  }
+}
+"""
+
+
+@pytest.mark.anyio
+async def test_register_then_read_back_by_token(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    token = f"tok-{uuid.uuid4().hex}"
+    body = await gql(
+        REGISTER,
+        {
+            "input": {
+                "token": token,
+                "name": "Grace Hopper",
+                "email": " Grace@Example.COM ",
+                "phone": "+1 555 0100",
+                "customFields": [
+                    {"key": "company", "value": "Navy", "overwrite": True}
+                ],
+            }
+        },
+    )
+    assert "errors" not in body, body
+    visitor = body["data"]["registerVisitor"]["visitor"]
+    assert visitor["token"] == token
+    assert visitor["name"] == "Grace Hopper"
+    assert visitor["emails"] == [{"address": "grace@example.com"}]
+    assert visitor["phones"] == [{"phoneNumber": "+1 555 0100"}]
+    assert visitor["status"] == "ONLINE"
+    assert visitor["username"].startswith("guest-")
+    by_token = await gql(
+        f"query($t: String!) {{ visitorByToken(token: $t) {{ {VISITOR_FIELDS} }} }}",
+        {"t": token},
+    )
+    read = by_token["data"]["visitorByToken"]
+    assert (read["rocketChatId"], read["token"], read["name"]) == (
+        visitor["rocketChatId"],
+        token,
+        "Grace Hopper",
+    )
+    as_agent = await gql(
+        f'{{ visitor(id: "{visitor["rocketChatId"]}") {{ token name }} }}',
+        headers=users["admin"],
+    )
+    assert as_agent == {"data": {"visitor": {"token": None, "name": "Grace Hopper"}}}
+    stored = rest(
+        upstream.url,
+        "livechat/visitors.info",
+        users["admin"],
+        {"visitorId": visitor["rocketChatId"]},
+    )["visitor"]
+    assert stored.get("livechatData", {}).get("company") == visitor["customFields"].get(
+        "company"
+    )
+
+
+@pytest.mark.anyio
+async def test_registration_refused_upstream_is_bad_user_input(
+    gql: GraphQLClient,
+) -> None:
+    body = await gql(
+        REGISTER,
+        {"input": {"token": f"tok-{uuid.uuid4().hex}", "department": "no-such-dept"}},
+    )
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "error-invalid-department" in error["message"]
+    assert error["extensions"]["upstreamMessage"] == error["message"]
+
+
+@pytest.mark.anyio
+async def test_blank_token_is_refused_by_upstream(gql: GraphQLClient) -> None:
+    body = await gql(REGISTER, {"input": {"token": "   "}})
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "upstreamMessage": "Token cannot be empty [error-invalid-token]",
+        "errorType": "error-invalid-token",
+    }
+
+
+@pytest.mark.anyio
+async def test_mutation_is_not_retried(
+    gql: GraphQLClient, upstream: Upstream, knobs: Any
+) -> None:
+    knobs.update_knobs({"fault_rate": 1.0, "fault_kind": "drop"})
+    body = await gql(REGISTER, {"input": {"token": f"tok-{uuid.uuid4().hex}"}})
+    assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert [c.path for c in upstream.calls()] == ["/api/v1/livechat/visitor"]
+
+
+RECORD = """
+mutation($input: RecordPageVisitInput!) {
+  recordPageVisit(input: $input) { recorded }
+}
+"""
+
+
+@pytest.mark.anyio
+async def test_record_page_visit_shows_in_the_room(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    admin = users["admin"]
+    room = rest(upstream.url, "livechat/rooms", admin, {"count": 1, "open": "true"})[
+        "rooms"
+    ][0]
+    title = f"Pricing {uuid.uuid4().hex[:6]}"
+    stored = await gql(
+        RECORD,
+        {
+            "input": {
+                "token": room["v"]["token"],
+                "roomId": room["_id"],
+                "title": title,
+                "url": "https://example.com/pricing",
+            }
+        },
+    )
+    ignored = await gql(
+        RECORD,
+        {
+            "input": {
+                "token": room["v"]["token"],
+                "roomId": room["_id"],
+                "change": "title",
+                "title": "ignored",
+                "url": "https://example.com/x",
+            }
+        },
+    )
+    assert stored == {"data": {"recordPageVisit": {"recorded": True}}}
+    assert ignored == {"data": {"recordPageVisit": {"recorded": False}}}
+    pages = await gql(
+        f'{{ node(id: "{base64.b64encode(("Room:" + room["_id"]).encode()).decode()}")'
+        " { ... on Room { pagesVisited(first: 1) { nodes { title url change } } } } }",
+        headers=admin,
+    )
+    assert pages["data"]["node"]["pagesVisited"]["nodes"] == [
+        {"title": title, "url": "https://example.com/pricing", "change": "url"}
+    ]
+
+
+@pytest.mark.anyio
+async def test_record_page_visit_validation(gql: GraphQLClient) -> None:
+    body = await gql(
+        'mutation { recordPageVisit(input: {token: "t", title: "x", url: "u"}) '
+        "{ recorded } }"
+    )
+    assert body == {"data": {"recordPageVisit": {"recorded": True}}}
+
+
+@pytest.mark.anyio
+async def test_token_path_injection_stays_one_segment(
+    gql: GraphQLClient, upstream: Upstream, knobs: Any
+) -> None:
+    body = await gql(
+        'query { visitorByToken(token: "../visitors.info?visitorId=x") { name } '
+        'dots: visitorByToken(token: "..") { name } }'
+    )
+    assert body["data"] == {"visitorByToken": None, "dots": None}
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"NOT_FOUND"}
+    assert sorted((c.path, c.query) for c in upstream.calls()) == [
+        ("/api/v1/livechat/visitor/%2E%2E", []),
+        ("/api/v1/livechat/visitor/..%2Fvisitors.info%3FvisitorId%3Dx", []),
+    ]
+
+
+@pytest.mark.anyio
+async def test_empty_token_is_bad_input(gql: GraphQLClient) -> None:
+    body = await gql('{ visitorByToken(token: "") { name } }')
+    assert body["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "argument": "token",
+    }
+
+
+@pytest.mark.anyio
+async def test_viewer_is_forbidden_on_visitors(
+    gql: GraphQLClient, users: dict[str, dict[str, str]]
+) -> None:
+    body = await gql(SEARCH, {"term": ""}, headers=users["viewer"])
+    assert body["data"] == {"visitors": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+
+
+@pytest.mark.anyio
+async def test_chat_history_through_the_last_room(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    admin = users["admin"]
+    room = rest(upstream.url, "livechat/rooms", admin, {"count": 1})["rooms"][0]
+    vid = room["v"]["_id"]
+    expected = rest(
+        upstream.url,
+        f"livechat/visitors.chatHistory/room/{room['_id']}/visitor/{vid}",
+        admin,
+    )
+    body = await gql(
+        f'{{ visitor(id: "{vid}") {{ chatHistory(first: 50) '
+        "{ totalCount nodes { rocketChatId } } "
+        f'viaRoom: chatHistory(roomId: "{room["_id"]}") {{ totalCount }} }} }}',
+        headers=admin,
+    )
+    history = body["data"]["visitor"]["chatHistory"]
+    assert history["totalCount"] == expected["total"]
+    assert node_ids(history) == [r["_id"] for r in expected["history"]]
+    assert body["data"]["visitor"]["viaRoom"]["totalCount"] == expected["total"]
