@@ -213,6 +213,11 @@ def test_closed_room_has_no_open_key_and_queued_no_served_by(sandbox: Sandbox) -
             id="created-range-inclusive",
         ),
         pytest.param(
+            {"createdAt": '{"start":"2024-02-07"}'},
+            ["carol-open", "dana-open"],
+            id="created-date-only",
+        ),
+        pytest.param(
             {"createdAt": '{"start":"2024-02-07T12:00:00.000Z"}'},
             ["carol-open", "dana-open"],
             id="created-start-only",
