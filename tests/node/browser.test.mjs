@@ -110,6 +110,14 @@ test("GraphiQL renders offline and runs the pre-filled query", async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, "graphiql.png") });
 
+  // The docs pane teaches the API from the gateway's own introspection.
+  await page.locator('[aria-label="Show Documentation Explorer"]').click();
+  await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).click();
+  await page
+    .locator(".graphiql-doc-explorer")
+    .getByText("rooms", { exact: true })
+    .waitFor({ state: "visible", timeout: 10_000 });
+
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   assert.ok(
     !stored.includes(stack.headers["X-Auth-Token"]),
