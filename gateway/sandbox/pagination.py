@@ -71,7 +71,8 @@ def parse_sort(query: dict[str, Any], default: Sort) -> Sort:
     if not raw:
         return list(default)
     if not isinstance(raw, str):
-        raise _invalid_sort(json.dumps(raw))
+        # JSON.parse first turns the value into a string, as JavaScript does.
+        raw = _js_string(raw)
     try:
         parsed = json.loads(raw)
     except ValueError:
@@ -90,6 +91,14 @@ def parse_sort(query: dict[str, Any], default: Sort) -> Sort:
             raise _invalid_sort(raw)
         sort.append((field, int(direction)))
     return sort
+
+
+def _js_string(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join("" if item is None else _js_string(item) for item in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
 
 
 def _invalid_sort(raw: str) -> Exception:

@@ -29,16 +29,21 @@ def _truthy(value: object) -> bool:
     return isinstance(value, str) and value in TRUTHY
 
 
+def _json_error(text: str, position: int) -> str:
+    """Roughly what JavaScript's JSON.parse says about bad input."""
+    if position >= len(text.rstrip()):
+        return "Unexpected end of JSON input"
+    return f"Unexpected token '{text[position]}', \"{text}\" is not valid JSON"
+
+
 def _date_range(query: dict[str, Any], name: str) -> tuple[str | None, str | None]:
     raw = query.get(name)
     if raw is None or raw == "":
         return None, None
     try:
         parsed = json.loads(raw)
-    except ValueError as exc:
-        raise plain(
-            f"{exc.__class__.__name__}: {exc}: {raw!r} is not valid JSON"
-        ) from None
+    except json.JSONDecodeError as exc:
+        raise plain(_json_error(raw, exc.pos)) from None
     if not isinstance(parsed, dict):
         return None, None
     bounds: list[str | None] = []
