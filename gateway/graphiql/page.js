@@ -59,6 +59,10 @@
   var config = JSON.parse(
     document.getElementById("graphiql-config").textContent,
   );
+  // GraphiQL's dialogs add a <style> element; the bundled code tags it with
+  // this global, which the page's Content-Security-Policy allows.
+  window.__webpack_nonce__ = config.styleNonce;
+
   var props = {
     fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
     plugins: [GraphiQLPluginExplorer.explorerPlugin()],

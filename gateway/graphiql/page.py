@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -17,27 +18,36 @@ if TYPE_CHECKING:
 EXAMPLE_QUERY = (Path(__file__).parent / "example.graphql").read_text()
 
 # The page may load and fetch from the gateway's own origin only. GraphiQL's
-# stylesheet embeds its fonts and a few images as data: URLs.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    )
+# stylesheet embeds its fonts and a few images as data: URLs; its dialogs add
+# one <style> element at run time, allowed by a fresh nonce per page.
+CSP_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
 )
+CONTENT_SECURITY_POLICY = "; ".join(CSP_DIRECTIVES)
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+
+
+def content_security_policy(style_nonce: str) -> str:
+    """The policy for a GraphiQL page whose run-time styles carry `style_nonce`."""
+    return CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", f"style-src 'self' 'nonce-{style_nonce}'"
+    )
+
+
 # Shown outside sandbox mode, so people see which headers the gateway forwards.
 PLACEHOLDER_HEADERS = {"X-Auth-Token": "<your token>", "X-User-Id": "<your user id>"}
 
@@ -93,7 +103,10 @@ def json_for_script(value: object) -> str:
 
 
 def page_config(
-    endpoint: str, demo_headers: Mapping[str, str] | None, persist_headers: bool
+    endpoint: str,
+    demo_headers: Mapping[str, str] | None,
+    persist_headers: bool,
+    style_nonce: str,
 ) -> dict[str, object]:
     """What `page.js` reads: where to send queries and what to pre-fill."""
     headers = dict(demo_headers) if demo_headers else PLACEHOLDER_HEADERS
@@ -103,6 +116,7 @@ def page_config(
         "headers": json.dumps(headers, indent=2),
         "persistHeaders": persist_headers,
         "sandbox": demo_headers is not None,
+        "styleNonce": style_nonce,
     }
 
 
@@ -120,8 +134,13 @@ def render_page(
             missing=escape(", ".join(missing)), hint=escape(SETUP_HINT)
         )
         return Page(body, status=503)
-    config = page_config(endpoint, demo_headers, persist_headers)
+    nonce = secrets.token_urlsafe(18)
+    config = page_config(endpoint, demo_headers, persist_headers, nonce)
     html = PAGE.substitute(
         assets=escape(root_path + ASSET_PREFIX), config=json_for_script(config)
     )
-    return Page(html)
+    headers = {
+        **PAGE_HEADERS,
+        "Content-Security-Policy": content_security_policy(nonce),
+    }
+    return Page(html, headers=headers)

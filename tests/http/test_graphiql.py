@@ -30,14 +30,18 @@ def test_page_headers_and_config(gateway: httpx.Client, stack: dict[str, Any]) -
     response = gateway.get("/graphql", headers={"accept": BROWSER})
     match = CONFIG.search(response.text)
     assert match is not None
+    config = json.loads(match.group(1))
+    nonce = config["styleNonce"]
     assert (
         response.status_code,
         response.headers["content-security-policy"],
         response.headers["cache-control"],
-        json.loads(match.group(1)),
+        config,
     ) == (
         200,
-        CONTENT_SECURITY_POLICY,
+        CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"
+        ),
         "no-store",
         {
             "endpoint": "/graphql",
@@ -45,8 +49,19 @@ def test_page_headers_and_config(gateway: httpx.Client, stack: dict[str, Any]) -
             "headers": json.dumps(stack["headers"], indent=2),
             "persistHeaders": False,
             "sandbox": True,
+            "styleNonce": nonce,
         },
     )
+
+
+def test_style_nonce_is_fresh_for_every_page(gateway: httpx.Client) -> None:
+    nonces = set()
+    for _ in range(3):
+        html = gateway.get("/graphql", headers={"accept": BROWSER}).text
+        match = CONFIG.search(html)
+        assert match is not None
+        nonces.add(json.loads(match.group(1))["styleNonce"])
+    assert (len(nonces), min(len(nonce) for nonce in nonces)) == (3, 24)
 
 
 def test_page_has_no_inline_script(gateway: httpx.Client) -> None:

@@ -110,6 +110,12 @@ test("GraphiQL renders offline and runs the pre-filled query", async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, "graphiql.png") });
 
+  // The settings dialog adds a <style> element: allowed by the page's nonce.
+  await page.locator('[aria-label="Open settings dialog"]').click();
+  await page.getByRole("dialog").waitFor({ state: "visible" });
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "hidden" });
+
   // The docs pane teaches the API from the gateway's own introspection.
   await page.locator('[aria-label="Show Documentation Explorer"]').click();
   await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).click();
