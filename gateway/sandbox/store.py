@@ -149,9 +149,19 @@ class Store:
             return
         if not COLLECTION_NAME.match(collection):
             raise ValueError(f"not a collection name: {collection!r}")
+        generated = COLUMNS.get(collection, {})
+        existing = [
+            (row[1], row[6])
+            for row in self.db.execute(f'PRAGMA table_xinfo("{collection}")')
+        ]
+        # table_xinfo marks stored generated columns with 3 in its last field.
+        wanted = [("seq", 0), ("_id", 0), ("doc", 0), *((n, 3) for n in generated)]
+        if existing and existing != wanted:
+            self._rebuild(collection)
+            return
         columns = "".join(
             f", {name} GENERATED ALWAYS AS ({_expression(path)}) STORED"
-            for name, path in COLUMNS.get(collection, {}).items()
+            for name, path in generated.items()
         )
         self.db.execute(
             f'CREATE TABLE IF NOT EXISTS "{collection}" ('
@@ -164,6 +174,18 @@ class Store:
                 f'ON "{collection}" ({", ".join(index)})'
             )
         self._known.add(collection)
+
+    def _rebuild(self, collection: str) -> None:
+        """Re-create a table written with an older column layout, keeping its rows."""
+        with self.transaction():
+            rows = self.db.execute(
+                f'SELECT _id, doc FROM "{collection}" ORDER BY seq'
+            ).fetchall()
+            self.db.execute(f'DROP TABLE "{collection}"')
+            self._ensure(collection)
+            self.db.executemany(
+                f'INSERT INTO "{collection}" (_id, doc) VALUES (?, ?)', rows
+            )
 
     def column(self, collection: str, field: str) -> str | None:
         """The generated column holding the value of `field`, if there is one."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import sqlite3
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx
@@ -132,3 +133,26 @@ def test_fixture_round_trip_keeps_unknown_keys_and_normalises_dates(
     assert created["visitor"]["username"] == "guest-42"
     # A fixture is loaded as is: no demo data is added next to it.
     assert app.state.sandbox.store.count("rocketchat_room") == 0
+
+
+def test_database_from_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
+    db = str(tmp_path / "old.sqlite3")
+    old = sqlite3.connect(db)
+    old.execute(
+        'CREATE TABLE "rocketchat_room" (seq INTEGER PRIMARY KEY AUTOINCREMENT, '
+        "_id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)"
+    )
+    rooms: list[dict[str, Any]] = [
+        {"_id": "r1", "t": "l", "ts": "2024-01-01T00:00:00.000Z", "open": True},
+        {"_id": "r2", "t": "l", "ts": "2024-01-02T00:00:00.000Z"},
+    ]
+    old.executemany(
+        'INSERT INTO "rocketchat_room" (_id, doc) VALUES (?, ?)',
+        [(room["_id"], json.dumps(room)) for room in rooms],
+    )
+    old.commit()
+    old.close()
+    store = Store(db)
+    assert store.find("rocketchat_room") == rooms
+    assert store.find("rocketchat_room", "open_type = 'true'") == rooms[:1]
+    assert store.find("rocketchat_room", sort=[("ts", -1)]) == rooms[::-1]
