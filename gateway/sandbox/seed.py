@@ -333,12 +333,13 @@ def _rooms(
         room_id = gen.meteor()
         state = _room_state(rng)
         lm = ts + rng.randrange(60_000, 3_600_000)
+        ts_iso, lm_iso = _iso(ts), _iso(lm)
         embedded: Doc = {
             "_id": visitor["_id"],
             "username": visitor["username"],
             "token": visitor["token"],
             "status": visitor["status"],
-            "lastMessageTs": _iso(lm),
+            "lastMessageTs": lm_iso,
         }
         if "name" in visitor:
             embedded["name"] = visitor["name"]
@@ -354,17 +355,17 @@ def _rooms(
             "fname": visitor.get("name", visitor["username"]),
             "msgs": rng.randrange(1, 40),
             "usersCount": 1 if state == "queued" else 2,
-            "ts": _iso(ts),
-            "lm": _iso(lm),
+            "ts": ts_iso,
+            "lm": lm_iso,
             "v": embedded,
             "source": source,
             "cl": False,
-            "_updatedAt": _iso(lm),
+            "_updatedAt": lm_iso,
         }
         if state != "closed":
             room["open"] = True
         if state == "queued":
-            room["queuedAt"] = _iso(ts)
+            room["queuedAt"] = ts_iso
         else:
             agent = agents[0] if rng.random() < 0.5 else rng.choice(agents[1:])
             room["servedBy"] = {
@@ -376,7 +377,7 @@ def _rooms(
                 "_id": agent["_id"],
                 "username": agent["username"],
                 "firstResponseTs": _iso(ts + 60_000),
-                "lastMessageTs": _iso(lm),
+                "lastMessageTs": lm_iso,
             }
         if state == "onhold":
             room["onHold"] = True
@@ -395,11 +396,11 @@ def _rooms(
             "_id": gen.meteor(),
             "rid": room_id,
             "msg": rng.choice(MESSAGES),
-            "ts": _iso(lm),
+            "ts": lm_iso,
             "u": {"_id": author["_id"], "username": author["username"]}
             if author
             else {"_id": visitor["_id"], "username": visitor["username"]},
-            "_updatedAt": _iso(lm),
+            "_updatedAt": lm_iso,
         }
         if state == "closed":
             closed = lm + rng.randrange(60_000, 600_000)
@@ -419,7 +420,7 @@ def _rooms(
             room["metrics"] = {
                 "chatDuration": (closed - ts) / 1000,
                 "serviceTimeDuration": (closed - ts) / 1000 - 30,
-                "v": {"lq": _iso(lm)},
+                "v": {"lq": lm_iso},
             }
         rooms.append(room)
         last = visitor.get("lastChat")

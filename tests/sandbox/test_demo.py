@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
 import httpx
 
-from gateway.sandbox import SandboxOptions
+from gateway.sandbox import SandboxOptions, create_sandbox_app
 from gateway.sandbox.seed import demo_documents
 
 if TYPE_CHECKING:
@@ -60,3 +61,76 @@ def test_demo_users_log_in_and_ids_look_like_rocket_chat(
             True,
         )
         assert METEOR.match(body["_id"])
+
+
+def test_demo_rooms_cover_every_state_with_rocket_chat_shapes(
+    demo_sandbox_url: str, login: Callable[[str], dict[str, str]]
+) -> None:
+    body = httpx.get(
+        f"{demo_sandbox_url}/api/v1/livechat/rooms",
+        params={"count": "0", "sort": "{}"},
+        headers=login("admin"),
+    ).json()
+    rooms = body["rooms"]
+    assert len(rooms) == body["total"] >= 300
+    states = {
+        "open": [
+            r
+            for r in rooms
+            if r.get("open") and "servedBy" in r and not r.get("onHold")
+        ],
+        "queued": [r for r in rooms if r.get("open") and "servedBy" not in r],
+        "on-hold": [r for r in rooms if r.get("onHold") is True],
+        "closed": [r for r in rooms if "open" not in r],
+    }
+    assert all(len(found) >= 10 for found in states.values()), {
+        k: len(v) for k, v in states.items()
+    }
+    for room in rooms:
+        assert METEOR.match(room["_id"])
+        assert HEX24.match(room["v"]["_id"])
+        assert all(ISO.match(room[key]) for key in ("ts", "lm", "_updatedAt"))
+        assert room.get("open", True) is True
+    for room in states["closed"]:
+        assert ISO.match(room["closedAt"])
+        assert room["closer"] in ("user", "visitor")
+    agent_id = login("agent")["X-User-Id"]
+    served = [r for r in rooms if "servedBy" in r]
+    mine = [r for r in served if r["servedBy"]["_id"] == agent_id]
+    assert 0.3 <= len(mine) / len(served) <= 0.7
+    with_department = [r for r in rooms if "departmentId" in r]
+    assert with_department
+    assert all(r["department"]["_id"] == r["departmentId"] for r in with_department)
+
+
+def test_demo_contacts_link_to_demo_visitors(
+    demo_sandbox_url: str, login: Callable[[str], dict[str, str]]
+) -> None:
+    headers = login("admin")
+    contacts = []
+    for unknown in ("false", "true"):
+        contacts += httpx.get(
+            f"{demo_sandbox_url}/api/v1/omnichannel/contacts.search",
+            params={"count": "0", "unknown": unknown},
+            headers=headers,
+        ).json()["contacts"]
+    linked = [c for c in contacts if c["channels"]]
+    assert len(linked) >= 50
+    for contact in linked[:10]:
+        visitor_id = contact["channels"][0]["visitor"]["visitorId"]
+        visitor = httpx.get(
+            f"{demo_sandbox_url}/api/v1/livechat/visitors.info",
+            params={"visitorId": visitor_id},
+            headers=headers,
+        ).json()["visitor"]
+        assert contact["name"] == visitor.get("name", visitor["username"])
+        assert "token" not in visitor
+
+
+def test_one_hundred_thousand_rooms_generate_within_a_minute() -> None:
+    started = time.perf_counter()
+    app = create_sandbox_app(SandboxOptions(rooms=100_000))
+    elapsed = time.perf_counter() - started
+    store = app.state.sandbox.store
+    assert store.count("rocketchat_room") == 100_000
+    assert elapsed < 60
