@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
-from .pagination import limit_of, paging, parse_sort
+from .pagination import limit_of, paging, parse_sort, skip
 from .store import any_element
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ async def search(req: ApiRequest) -> dict[str, Any]:
     store = req.store
     clause = " AND ".join(where)
     total = store.count(CONTACTS, clause, params)
-    found = store.find(CONTACTS, clause, params, sort, offset, limit_of(count))
+    found = store.find(CONTACTS, clause, params, sort, skip(offset), limit_of(count))
     cache: dict[str, Doc | None] = {}
     contacts = [_expand_manager(store, contact, cache) for contact in found]
     return {"contacts": contacts, "count": count, "offset": offset, "total": total}

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .documents import now_iso, now_ms, object_id
 from .errors import invalid_params, plain
-from .pagination import limit_of, listing, paging, parse_sort
+from .pagination import limit_of, listing, paging, parse_sort, skip
 from .validation import STRING, ValidationError, closed, validate
 
 if TYPE_CHECKING:
@@ -85,6 +85,6 @@ async def pages_visited(req: ApiRequest) -> dict[str, Any]:
     where, params = "rid = ? AND t = ?", (room_id, NAVIGATION)
     total = store.count("rocketchat_message", where, params)
     pages = store.find(
-        "rocketchat_message", where, params, sort, offset, limit_of(count)
+        "rocketchat_message", where, params, sort, skip(offset), limit_of(count)
     )
     return listing("pages", pages, offset, total)

@@ -55,9 +55,14 @@ def paging(query: dict[str, Any], store: Store) -> tuple[int, int]:
     count = min(count, upper)
     if count == 0 and store.setting("API_Allow_Infinite_Count", True) is False:
         count = default
+    return offset, count
+
+
+def skip(offset: int) -> int:
+    """The offset for the database, which refuses a negative one (at query time)."""
     if offset < 0:
         raise plain(f"BSON field 'skip' value must be >= 0, actual value {offset}")
-    return offset, count
+    return offset
 
 
 def limit_of(count: int) -> int | None:

@@ -42,7 +42,7 @@ def _find_department(store: Store, wanted: str) -> Doc | None:
 
 
 def _resolve(
-    store: Store, token: str, phone: str | None, email: str | None
+    store: Store, token: str, phone: str | None, email: str | None, wanted_id: object
 ) -> Doc | None:
     """Token, then phone, then email: the visitor this registration writes."""
     found = store.find_one(VISITORS, f"token = ? AND {ENABLED}", (token,))
@@ -63,6 +63,12 @@ def _resolve(
             + any_element("$.visitorEmails", "address", "{} COLLATE NOCASE = ?"),
             (email,),
         )
+        if found is not None:
+            found["token"] = token
+            return found
+    if isinstance(wanted_id, str) and wanted_id:
+        # The write is an upsert by id or token: a known `id` is updated.
+        found = store.find_one(VISITORS, f"_id = ? AND {ENABLED}", (wanted_id,))
         if found is not None:
             found["token"] = token
             return found
@@ -206,7 +212,7 @@ async def register(req: ApiRequest) -> dict[str, Any]:
     items = given.get("customFields") or []
     missing: list[str] = []
     with store.transaction():
-        visitor = _resolve(store, token, phone, email)
+        visitor = _resolve(store, token, phone, email, given.get("id"))
         now = now_iso()
         if visitor is None:
             new_id = given.get("id")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .access import can_access_room
 from .documents import iso, parse_date
 from .errors import ApiError, coded, plain
-from .pagination import limit_of, listing, paging, parse_sort
+from .pagination import limit_of, listing, paging, parse_sort, skip
 from .permissions import has_permission
 from .store import any_element, json_path
 
@@ -186,7 +186,7 @@ async def list_rooms(req: ApiRequest) -> dict[str, Any]:
     store = req.store
     clause = " AND ".join(where)
     total = store.count(ROOMS, clause, params)
-    rooms = store.find(ROOMS, clause, params, sort, offset, limit_of(count))
+    rooms = store.find(ROOMS, clause, params, sort, skip(offset), limit_of(count))
     return listing("rooms", _with_departments(store, rooms), offset, total)
 
 
@@ -201,7 +201,7 @@ async def chat_history(req: ApiRequest) -> dict[str, Any]:
         raise plain("error-not-allowed")
     where, params = "t = 'l' AND v_id = ?", (req.params["visitorId"],)
     total = store.count(ROOMS, where, params)
-    history = store.find(ROOMS, where, params, sort, offset, limit_of(count))
+    history = store.find(ROOMS, where, params, sort, skip(offset), limit_of(count))
     return listing("history", history, offset, total)
 
 

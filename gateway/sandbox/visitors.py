@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import coded, plain
-from .pagination import limit_of, listing, paging, parse_sort
+from .pagination import limit_of, listing, paging, parse_sort, skip
 from .store import any_element, json_path
 
 if TYPE_CHECKING:
@@ -61,7 +61,9 @@ async def search(req: ApiRequest) -> dict[str, Any]:
         where = f"{ENABLED} AND ({' OR '.join(conditions)})"
     store = req.store
     total = store.count("livechat_visitor", where, params)
-    found = store.find("livechat_visitor", where, params, sort, offset, limit_of(count))
+    found = store.find(
+        "livechat_visitor", where, params, sort, skip(offset), limit_of(count)
+    )
     return listing("visitors", [_project(v) for v in found], offset, total)
 
 
