@@ -31,6 +31,8 @@ def parse_query(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Nest pairs qs-style: `a=1&a=2` and `a[]=1` give lists, `a[b]=1` a dict."""
     result: dict[str, Any] = {}
     for key, value in pairs:
+        if not key:
+            continue
         match = _KEY.match(key)
         if match is None:
             _merge(result, key, [], value)
