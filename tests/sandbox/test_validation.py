@@ -117,7 +117,7 @@ BODY = {
         pytest.param({}, "Match error: Missing key 'visitor'", id="missing"),
         pytest.param("text", "Match error: Expected object, got string", id="text"),
         pytest.param(
-            {"visitor": {}, "extra": 1},
+            {"extra": 1, "visitor": {}},
             "Match error: Unknown key in field extra",
             id="extra",
         ),
