@@ -8,6 +8,7 @@ envelope and turns every failure into a `GatewayError`.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import re
@@ -31,13 +32,14 @@ from gateway.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping
+    from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
     from gateway.config import Settings
 
 API_PREFIX = "/api/v1/"
 DEFAULT_RETRY_AFTER = 60
 USER_AGENT = "rc-gateway"
+POOL_SHARD_SIZE = 8
 
 # Rocket.Chat reports "no such record" as 400s (or one 404); these bodies are
 # translated to NOT_FOUND instead of leaking as BAD_USER_INPUT.
@@ -101,29 +103,51 @@ def paging(
 
 
 class Upstream:
-    """The Rocket.Chat REST API as one shared, pooled client."""
+    """The Rocket.Chat REST API over a shared, pooled set of httpx clients.
 
-    def __init__(self, client: httpx.AsyncClient, *, retry_reads: bool = True) -> None:
-        self._client = client
+    httpcore's pool rescans every connection for every queued request, which
+    costs milliseconds per call once dozens are in flight at once (a wide
+    fan-out). The connections are therefore split into small pools of
+    `POOL_SHARD_SIZE`, used in turn; each stays cheap to scan.
+    """
+
+    def __init__(
+        self, clients: Sequence[httpx.AsyncClient], *, retry_reads: bool = True
+    ) -> None:
+        if not clients:
+            raise ValueError("Upstream needs at least one client")
+        self._clients = itertools.cycle(clients)
         self._retry_reads = retry_reads
 
     @classmethod
     @contextlib.asynccontextmanager
     async def open(cls, base_url: str, settings: Settings) -> AsyncIterator[Upstream]:
-        """Open the shared client for `base_url` (the server root, no /api/v1)."""
-        client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/") + API_PREFIX,
-            timeout=httpx.Timeout(settings.upstream_timeout),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-            ),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            follow_redirects=False,
-            trust_env=False,
-        )
-        async with client:
-            yield cls(client, retry_reads=settings.retry_reads)
+        """Open the shared clients for `base_url` (the server root, no /api/v1)."""
+        shards = math.ceil(settings.max_connections / POOL_SHARD_SIZE)
+        size = math.ceil(settings.max_connections / shards)
+        # One TLS context for all shards: loading the CA bundle is slow.
+        tls = httpx.create_ssl_context()
+        async with contextlib.AsyncExitStack() as stack:
+            clients = [
+                await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        base_url=base_url.rstrip("/") + API_PREFIX,
+                        verify=tls,
+                        timeout=httpx.Timeout(settings.upstream_timeout),
+                        limits=httpx.Limits(
+                            max_connections=size, max_keepalive_connections=size
+                        ),
+                        headers={
+                            "User-Agent": USER_AGENT,
+                            "Accept": "application/json",
+                        },
+                        follow_redirects=False,
+                        trust_env=False,
+                    )
+                )
+                for _ in range(shards)
+            ]
+            yield cls(clients, retry_reads=settings.retry_reads)
 
     async def request(
         self,
@@ -150,7 +174,7 @@ class Upstream:
         for attempt in range(attempts):
             try:
                 with _map_transport_errors():
-                    response = await self._client.request(
+                    response = await next(self._clients).request(
                         method,
                         path,
                         params=params,

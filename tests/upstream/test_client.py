@@ -44,7 +44,7 @@ def upstream_with(
     client = httpx.AsyncClient(
         base_url="http://rc.invalid/api/v1/", transport=httpx.MockTransport(record)
     )
-    return Upstream(client, retry_reads=retry_reads), seen
+    return Upstream([client], retry_reads=retry_reads), seen
 
 
 @pytest.mark.parametrize(
