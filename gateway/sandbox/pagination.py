@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .errors import coded, plain
+from .validation import js_string
 
 if TYPE_CHECKING:
     from .store import Store
@@ -77,7 +78,7 @@ def parse_sort(query: dict[str, Any], default: Sort) -> Sort:
         return list(default)
     if not isinstance(raw, str):
         # JSON.parse first turns the value into a string, as JavaScript does.
-        raw = _js_string(raw)
+        raw = js_string(raw)
     try:
         parsed = json.loads(raw)
     except ValueError:
@@ -96,14 +97,6 @@ def parse_sort(query: dict[str, Any], default: Sort) -> Sort:
             raise _invalid_sort(raw)
         sort.append((field, int(direction)))
     return sort
-
-
-def _js_string(value: Any) -> str:
-    if isinstance(value, list):
-        return ",".join("" if item is None else _js_string(item) for item in value)
-    if isinstance(value, dict):
-        return "[object Object]"
-    return str(value)
 
 
 def _invalid_sort(raw: str) -> Exception:

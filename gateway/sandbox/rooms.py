@@ -12,6 +12,7 @@ from .errors import ApiError, coded, plain
 from .pagination import limit_of, listing, paging, parse_sort, skip
 from .permissions import has_permission
 from .store import any_element, json_path
+from .validation import js_string
 
 if TYPE_CHECKING:
     from .request import ApiRequest
@@ -60,7 +61,7 @@ def _date_range(query: dict[str, Any], name: str) -> tuple[str | None, str | Non
 
 
 def _custom_fields(raw: object) -> list[tuple[str, str]]:
-    if raw is None:
+    if not raw:
         return []
     message = 'The "customFields" query parameter must be a valid JSON.'
     try:
@@ -71,12 +72,7 @@ def _custom_fields(raw: object) -> list[tuple[str, str]]:
         raise plain(message)
     conditions = []
     for key, value in parsed.items():
-        if isinstance(value, bool):
-            pattern = "true" if value else "false"
-        elif value is None:
-            pattern = "null"
-        else:
-            pattern = str(value)
+        pattern = js_string(value)
         try:
             re.compile(pattern)
         except re.error as exc:

@@ -91,7 +91,7 @@ def _coerce(value: Any, kind: str) -> tuple[bool, Any]:
         if isinstance(value, bool):
             return True, "true" if value else "false"
         if is_number:
-            return True, _js_string(value)
+            return True, js_string(value)
     elif kind == "number":
         if isinstance(value, bool):
             return True, int(value)
@@ -114,9 +114,18 @@ def _coerce(value: Any, kind: str) -> tuple[bool, Any]:
     return False, value
 
 
-def _js_string(value: float) -> str:
+def js_string(value: Any) -> str:
+    """JavaScript's `String(value)` for JSON values."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
         return str(int(value))
+    if isinstance(value, list):
+        return ",".join("" if item is None else js_string(item) for item in value)
+    if isinstance(value, dict):
+        return "[object Object]"
     return str(value)
 
 
