@@ -127,8 +127,9 @@ async def list_rooms(req: ApiRequest) -> dict[str, Any]:
         where.append(f"served_by IN ({', '.join('?' * len(agents))})")
         params += agents
     department = query.get("departmentId")
-    if isinstance(department, str) and department != "undefined":
-        department = [department]
+    if isinstance(department, str):
+        # An empty value, or the literal "undefined" some clients send, is no filter.
+        department = [department] if department not in ("", "undefined") else None
     if isinstance(department, list) and department:
         where.append(f"department_id IN ({', '.join('?' * len(department))})")
         params += department
