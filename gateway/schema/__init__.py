@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.rooms import Room, RoomQuery
+from gateway.schema.scalars import DateTime
 from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
 
 
@@ -26,6 +29,7 @@ schema = GatewaySchema(
     mutation=Mutation,
     types=[Visitor, Room, Contact],
     extensions=[mask_errors],
+    scalar_overrides={datetime: DateTime},
 )
 
 __all__ = ["schema"]

@@ -1,15 +1,43 @@
-"""Scalars beyond GraphQL's own.
+"""Scalars beyond GraphQL's own: `DateTime` in Rocket.Chat's format, and `JSON`.
 
-`DateTime` is Strawberry's (ISO-8601, from `datetime`); `JSON` carries the
-free-form maps Rocket.Chat stores (custom fields, metrics), whose keys are not
-part of this schema.
+`JSON` (Strawberry's) carries the free-form maps Rocket.Chat stores (custom
+fields, metrics), whose keys are not part of this schema.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+import strawberry
 from strawberry.scalars import JSON
+
+
+def serialize_datetime(value: datetime) -> str:
+    """UTC, milliseconds, `Z`: `2024-03-14T13:21:02.239Z`, as Rocket.Chat sends."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    text = value.astimezone(UTC).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def parse_datetime(value: Any) -> datetime:
+    """An ISO-8601 date-time; without an offset it is taken as UTC."""
+    if not isinstance(value, str):
+        raise TypeError("DateTime must be an ISO-8601 string")
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+DateTime = strawberry.scalar(
+    name="DateTime",
+    description=(
+        "An instant as ISO-8601 in UTC with milliseconds, e.g. "
+        "`2024-03-14T13:21:02.239Z`. Inputs without an offset are read as UTC."
+    ),
+    serialize=serialize_datetime,
+    parse_value=parse_datetime,
+)
 
 
 def json_value(value: Any) -> JSON | None:

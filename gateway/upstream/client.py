@@ -234,14 +234,16 @@ def _error_for(response: httpx.Response, body: dict[str, Any]) -> GatewayError:
     if status == 401:
         return UnauthenticatedError(text)
     if status == 403:
-        return ForbiddenError(text)
+        return ForbiddenError(
+            "Rocket.Chat refused this to your user.", upstreamMessage=message
+        )
     if status == 404 or (
         status == 400
         and (error in NOT_FOUND_ERRORS or error_type in NOT_FOUND_ERROR_TYPES)
     ):
-        return NotFoundError(text)
+        return NotFoundError("No such record.", upstreamMessage=message)
     if status == 400 and error in FORBIDDEN_ERRORS:
-        return ForbiddenError(error_type or text)
+        return ForbiddenError("You may not read this record.", upstreamMessage=message)
     if status == 400:
         return BadUserInputError(text, upstreamMessage=message, errorType=error_type)
     if status == 429:

@@ -158,3 +158,19 @@ async def test_unexpected_exceptions_are_masked() -> None:
         ],
         key=str,
     )
+
+
+@pytest.mark.anyio
+async def test_malformed_date_input_is_bad_user_input(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    upstream.clear()
+    body = await gql(
+        "query($d: DateTime!) { rooms(filter: {createdAt: {start: $d}}) "
+        "{ totalCount } }",
+        {"d": "last tuesday"},
+        headers=users["admin"],
+    )
+    assert "data" not in body or body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert upstream.calls() == []

@@ -121,13 +121,13 @@ MAPPING = [
     pytest.param(
         body(403, {"success": False, "error": "unauthorized"}),
         ForbiddenError,
-        {"code": "FORBIDDEN"},
+        {"code": "FORBIDDEN", "upstreamMessage": "unauthorized"},
         id="403-rooms",
     ),
     pytest.param(
         body(403, {"success": False, "error": "forbidden"}),
         ForbiddenError,
-        {"code": "FORBIDDEN"},
+        {"code": "FORBIDDEN", "upstreamMessage": "forbidden"},
         id="403-develop",
     ),
     pytest.param(
@@ -135,13 +135,13 @@ MAPPING = [
             400, {"success": False, "error": "not-allowed", "errorType": "Not Allowed"}
         ),
         ForbiddenError,
-        {"code": "FORBIDDEN"},
+        {"code": "FORBIDDEN", "upstreamMessage": "not-allowed"},
         id="rooms-info-not-allowed",
     ),
     pytest.param(
         body(400, {"success": False, "error": "visitor-not-found"}),
         NotFoundError,
-        {"code": "NOT_FOUND"},
+        {"code": "NOT_FOUND", "upstreamMessage": "visitor-not-found"},
         id="visitor-not-found",
     ),
     pytest.param(
@@ -154,7 +154,7 @@ MAPPING = [
             },
         ),
         NotFoundError,
-        {"code": "NOT_FOUND"},
+        {"code": "NOT_FOUND", "upstreamMessage": "[invalid-token]"},
         id="invalid-token",
     ),
     pytest.param(
@@ -167,7 +167,7 @@ MAPPING = [
             },
         ),
         NotFoundError,
-        {"code": "NOT_FOUND"},
+        {"code": "NOT_FOUND", "upstreamMessage": "Invalid token [invalid-token]"},
         id="invalid-token-develop",
     ),
     pytest.param(
@@ -180,13 +180,13 @@ MAPPING = [
             },
         ),
         NotFoundError,
-        {"code": "NOT_FOUND"},
+        {"code": "NOT_FOUND", "upstreamMessage": "x [error-room-not-found]"},
         id="room-not-found",
     ),
     pytest.param(
         body(404, {"success": False, "error": "Resource not found"}),
         NotFoundError,
-        {"code": "NOT_FOUND"},
+        {"code": "NOT_FOUND", "upstreamMessage": "Resource not found"},
         id="contact-404",
     ),
     pytest.param(
