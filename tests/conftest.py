@@ -56,6 +56,13 @@ class Upstream:
             return calls
         return [call for call in calls if call.request_id == request_id]
 
+    def wait_for(self, count: int, timeout: float = 5) -> list[Any]:
+        """The logged calls once there are at least `count` of them."""
+        deadline = time.monotonic() + timeout
+        while len(self.sandbox.log) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.calls()
+
     def clear(self) -> None:
         self.calls()  # let calls still being logged land before clearing
         self.sandbox.clear_log()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.extensions import QueryDepthLimiter
 
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
@@ -24,11 +25,16 @@ class Mutation(VisitorMutation):
     pass
 
 
+# Deep enough for every link chain a client needs (contact → channel →
+# visitor → last chat → ...), shallow enough that one query cannot fan out
+# without end.
+MAX_QUERY_DEPTH = 12
+
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     types=[Visitor, Room, Contact],
-    extensions=[mask_errors],
+    extensions=[mask_errors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
     scalar_overrides={datetime: DateTime},
 )
 

@@ -26,7 +26,7 @@ async def test_missing_credentials_short_circuit(
     body = await gql(ROOMS)
     assert body["data"] == {"rooms": None}
     assert [e["extensions"] for e in body["errors"]] == [{"code": "UNAUTHENTICATED"}]
-    assert upstream.calls() == []
+    assert upstream.calls(gql.request_id) == []
 
 
 @pytest.mark.anyio
@@ -47,7 +47,7 @@ async def test_wrong_token_is_unauthenticated_by_upstream(
     body = await gql(ROOMS, headers=forged)
     assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     assert body["errors"][0]["message"] == "You must be logged in to do this."
-    assert [c.status for c in upstream.calls()] == [401]
+    assert [c.status for c in upstream.calls(gql.request_id)] == [401]
 
 
 @pytest.mark.anyio
@@ -77,7 +77,8 @@ async def test_upstream_500_is_upstream_error(
         "code": "UPSTREAM_ERROR",
         "upstreamStatus": 500,
     }
-    assert len(upstream.calls()) == 1  # an answer, even a 500, is not retried
+    # An answer, even a 500, is not retried.
+    assert len(upstream.calls(gql.request_id)) == 1
 
 
 @pytest.mark.anyio
@@ -88,7 +89,7 @@ async def test_dropped_connection_is_unavailable_after_one_retry(
     body = await gql(ROOMS, headers=users["admin"])
     assert body["data"] == {"rooms": None}
     assert body["errors"][0]["extensions"] == {"code": "UPSTREAM_UNAVAILABLE"}
-    assert [c.status for c in upstream.calls()] == [0, 0]
+    assert [c.status for c in upstream.calls(gql.request_id)] == [0, 0]
 
 
 @pytest.mark.anyio
@@ -118,9 +119,13 @@ async def test_slow_upstream_is_upstream_timeout(
 ) -> None:
     knobs.update_knobs({"latency_ms": 500})
     with start_gateway(upstream.url, upstream_timeout=0.1) as url:
-        body = await GraphQLClient(url)(ROOMS, headers=users["admin"])
+        client = GraphQLClient(url)
+        body = await client(ROOMS, headers=users["admin"])
     assert body["data"] == {"rooms": None}
     assert body["errors"][0]["extensions"] == {"code": "UPSTREAM_TIMEOUT"}
+    # The sandbox still finishes the abandoned call; wait so it is logged here.
+    (call,) = upstream.wait_for(1)
+    assert call.request_id == client.request_id
 
 
 @pytest.mark.anyio
@@ -173,4 +178,21 @@ async def test_malformed_date_input_is_bad_user_input(
     )
     assert "data" not in body or body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
-    assert upstream.calls() == []
+    assert upstream.calls(gql.request_id) == []
+
+
+@pytest.mark.anyio
+async def test_query_depth_is_limited(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    chain = "lastChat { visitor { " * 6 + "name" + " } }" * 6
+    upstream.clear()
+    body = await gql(
+        f'{{ visitors(term: "", first: 1) {{ nodes {{ {chain} }} }} }}',
+        headers=users["admin"],
+    )
+    assert "data" not in body or body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert "exceeds maximum operation depth of 12" in error["message"]
+    assert upstream.calls(gql.request_id) == []

@@ -138,7 +138,7 @@ async def test_bad_paging_arguments(
     assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
         (message, "BAD_USER_INPUT")
     ]
-    assert upstream.calls() == []
+    assert upstream.calls(gql.request_id) == []
 
 
 @pytest.mark.anyio
