@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
 from .pagination import limit_of, paging, parse_sort, skip
-from .store import any_element
+from .store import any_element, contains
 
 if TYPE_CHECKING:
     from .request import ApiRequest
@@ -48,14 +48,15 @@ async def search(req: ApiRequest) -> dict[str, Any]:
     params: list[object] = []
     text = query.get("searchText")
     if isinstance(text, str) and text:
+        template, like = contains(text)
         where.append(
-            "(icontains(name, ?) OR "
-            + any_element("$.emails", "address", "icontains({}, ?)")
+            f"({template.replace('{}', 'name')} OR "
+            + any_element("$.emails", "address", template)
             + " OR "
-            + any_element("$.phones", "phoneNumber", "icontains({}, ?)")
+            + any_element("$.phones", "phoneNumber", template)
             + ")"
         )
-        params += [text, text, text]
+        params += like * 3
     store = req.store
     clause = " AND ".join(where)
     total = store.count(CONTACTS, clause, params)

@@ -11,7 +11,7 @@ from .documents import iso, parse_date
 from .errors import ApiError, coded, plain
 from .pagination import limit_of, listing, paging, parse_sort, skip
 from .permissions import has_permission
-from .store import any_element, json_path
+from .store import any_element, contains, json_path
 from .validation import js_string
 
 if TYPE_CHECKING:
@@ -177,8 +177,9 @@ async def list_rooms(req: ApiRequest) -> dict[str, Any]:
             where.append("fname = ?")
             params.append(name[1:-1])
         else:
-            where.append("icontains(fname, ?)")
-            params.append(name)
+            template, like = contains(name)
+            where.append(template.replace("{}", "fname"))
+            params += like
 
     store = req.store
     clause = " AND ".join(where)

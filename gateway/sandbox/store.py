@@ -34,6 +34,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "fname": "$.fname",
         "name": "$.name",
         "closed_at": "$.closedAt",
+        "lm": "$.lm",
+        "updated_at": "$._updatedAt",
+        "msgs": "$.msgs",
         "open_type": "json_type(doc, '$.open')",
         "hold_type": "json_type(doc, '$.onHold')",
         "served_type": "json_type(doc, '$.servedBy')",
@@ -52,10 +55,17 @@ COLUMNS: dict[str, dict[str, str]] = {
 INDEXES: dict[str, list[tuple[str, ...]]] = {
     "users": [("username",)],
     "rocketchat_room": [
+        # One (t, field) index per sort order a client is likely to ask for.
         ("t", "ts"),
-        ("v_id",),
-        ("served_by",),
-        ("department_id",),
+        ("t", "lm"),
+        ("t", "updated_at"),
+        ("t", "closed_at"),
+        ("t", "fname"),
+        ("t", "msgs"),
+        ("t", "open_type", "served_type", "hold_type", "ts"),
+        ("v_id", "ts"),
+        ("served_by", "ts"),
+        ("department_id", "ts"),
         ("name",),
     ],
     "livechat_visitor": [("token",), ("ts",)],
@@ -299,5 +309,18 @@ def any_element(array_path: str, key: str | None, condition: str) -> str:
     )
     return (
         f"EXISTS (SELECT 1 FROM json_each(doc, '{array_path}') e "
-        f"WHERE {condition.format(value)})"
+        f"WHERE {condition.replace('{}', value)})"
     )
+
+
+def contains(needle: str) -> tuple[str, list[object]]:
+    """A case-insensitive substring test: SQL with `{}` for the value, and params.
+
+    Strings only match (never numbers), and `needle` is literal. An ASCII needle
+    uses SQLite's LIKE (ASCII case folding, fast); any other goes through Python's
+    casefold.
+    """
+    if needle.isascii():
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return "(typeof({}) = 'text' AND {} LIKE ? ESCAPE '\\')", [f"%{escaped}%"]
+    return "icontains({}, ?)", [needle]

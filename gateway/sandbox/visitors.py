@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import coded, plain
 from .pagination import limit_of, listing, paging, parse_sort, skip
-from .store import any_element, json_path
+from .store import any_element, contains, json_path
 
 if TYPE_CHECKING:
     from .request import ApiRequest
@@ -49,15 +49,18 @@ async def search(req: ApiRequest) -> dict[str, Any]:
         conditions = [
             any_element("$.visitorEmails", "address", "{} = ?"),
             any_element("$.phone", "phoneNumber", "{} = ?"),
-            "icontains(json_extract(doc, '$.name'), ?)",
-            "icontains(json_extract(doc, '$.username'), ?)",
         ]
-        params = [term, term, term, term]
+        params = [term, term]
+        template, like = contains(term)
+        values = ["json_extract(doc, '$.name')", "json_extract(doc, '$.username')"]
         for field in searchable_fields(req.store):
             path = json_path(f"livechatData.{field}")
             if path:
-                conditions.append("icontains(json_extract(doc, ?), ?)")
-                params += [path, term]
+                literal = path.replace("'", "''")
+                values.append(f"json_extract(doc, '{literal}')")
+        for value in values:
+            conditions.append(template.replace("{}", value))
+            params += like
         where = f"{ENABLED} AND ({' OR '.join(conditions)})"
     store = req.store
     total = store.count("livechat_visitor", where, params)
