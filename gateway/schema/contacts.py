@@ -78,11 +78,15 @@ class ContactChannel:
     visitor_id: str | None = strawberry.field(description="The visitor's `_id`.")
     source: Source | None
     verified: bool | None
-    blocked: bool | None
+    blocked: bool | None = strawberry.field(
+        description="True when this channel is blocked."
+    )
     field: str | None = strawberry.field(description="What verified it (e.g. email).")
     value: str | None
     verified_at: datetime | None
-    details: JSON | None
+    details: JSON | None = strawberry.field(
+        description="Source details Rocket.Chat keeps for the channel."
+    )
     last_chat_at: datetime | None
     last_chat_id: strawberry.Private[str | None]
 
@@ -134,15 +138,25 @@ class Contact(relay.Node):
     unknown: bool | None = strawberry.field(
         description="True for contacts created automatically for a visitor."
     )
-    conflicting_fields: list[ContactConflict]
-    custom_fields: JSON | None
-    channels: list[ContactChannel]
+    conflicting_fields: list[ContactConflict] = strawberry.field(
+        description="Fields where channels reported different values."
+    )
+    custom_fields: JSON | None = strawberry.field(
+        description="Contact custom-field values keyed by field id."
+    )
+    channels: list[ContactChannel] = strawberry.field(
+        description="Each visitor/source the contact was reached through."
+    )
     created_at: datetime | None
     updated_at: datetime | None
     last_chat_at: datetime | None
-    import_ids: list[str]
+    import_ids: list[str] = strawberry.field(
+        description="Ids from an import, if the contact was imported."
+    )
     activity: list[str] = strawberry.field(description="Months with activity.")
-    pre_registration: bool | None
+    pre_registration: bool | None = strawberry.field(
+        description="True for a contact created before any conversation."
+    )
     enabled: bool = strawberry.field(description="False once the contact is deleted.")
     last_chat_id: strawberry.Private[str | None]
 

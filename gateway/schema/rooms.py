@@ -123,19 +123,33 @@ class Room(relay.Node):
         description="Derived from `open`, `onHold` and `servedBy`."
     )
     open: bool | None = strawberry.field(description="True until the room is closed.")
-    on_hold: bool | None
-    message_count: int | None
-    user_count: int | None
+    on_hold: bool | None = strawberry.field(
+        description="True while an agent has put the conversation on hold."
+    )
+    message_count: int | None = strawberry.field(
+        description="Messages in the room (`msgs`), navigation entries included."
+    )
+    user_count: int | None = strawberry.field(
+        description="Users subscribed to the room (`usersCount`)."
+    )
     created_at: datetime | None
     updated_at: datetime | None
-    last_message_at: datetime | None
+    last_message_at: datetime | None = strawberry.field(
+        description="When the last message was sent (`lm`)."
+    )
     visitor_last_message_at: datetime | None = strawberry.field(
         description="When the visitor last wrote."
     )
-    queued_at: datetime | None
+    queued_at: datetime | None = strawberry.field(
+        description="When the room entered the queue."
+    )
     closed_at: datetime | None
-    closer: Closer | None
-    closed_by: User | None
+    closer: Closer | None = strawberry.field(
+        description="Whether an agent (USER) or the visitor closed it."
+    )
+    closed_by: User | None = strawberry.field(
+        description="The user who closed the room."
+    )
     served_by: Agent | None = strawberry.field(
         description="The agent serving the room; null while queued."
     )
@@ -147,14 +161,26 @@ class Room(relay.Node):
     )
     last_message: LastMessage | None
     metrics: JSON | None = strawberry.field(description="Response-time metrics.")
-    response_by: JSON | None
-    waiting_response: bool | None
-    priority_id: str | None
-    sla_id: str | None
+    response_by: JSON | None = strawberry.field(
+        description="Who answered first and when (`responseBy`)."
+    )
+    waiting_response: bool | None = strawberry.field(
+        description="True while the visitor waits for an agent's answer."
+    )
+    priority_id: str | None = strawberry.field(
+        description="`_id` of the room's priority (Enterprise)."
+    )
+    sla_id: str | None = strawberry.field(
+        description="`_id` of the room's SLA policy (Enterprise)."
+    )
     contact_id: str | None = strawberry.field(description="The contact's `_id`.")
-    transcript_request: JSON | None
+    transcript_request: JSON | None = strawberry.field(
+        description="A pending request to e-mail the transcript."
+    )
     status: str | None = strawberry.field(description="Rocket.Chat's raw `status`.")
-    verified: bool | None
+    verified: bool | None = strawberry.field(
+        description="Whether the contact behind the room was verified."
+    )
     creator: User | None = strawberry.field(description="The user who opened it.")
     record: strawberry.Private[RoomRecord | None]
 

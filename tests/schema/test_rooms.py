@@ -422,7 +422,7 @@ ROOM_VISITORS = """
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("bound", "latency"), [(1, 0), (4, 150), (16, 150)])
+@pytest.mark.parametrize(("bound", "latency"), [(1, 0), (4, 200), (16, 200)])
 async def test_fan_out_is_bounded(
     upstream: Upstream,
     users: dict[str, dict[str, str]],
