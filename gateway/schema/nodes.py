@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from gateway.context import Info
+from gateway.errors import BadUserInputError
 from gateway.schema.contacts import Contact
 from gateway.schema.ids import parse_global_id
 from gateway.schema.rooms import Room
@@ -36,10 +37,15 @@ class NodeQuery:
 
     @strawberry.field(
         description=(
-            "Several nodes at once, in the order asked; each lookup fails "
-            "(null plus an error) on its own."
+            "Several nodes at once (at most the maximum page size), in the order "
+            "asked; each lookup fails (null plus an error) on its own."
         )
     )
     def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+        limit = info.context.settings.max_page_size
+        if len(ids) > limit:
+            raise BadUserInputError(
+                f"`ids` may hold at most {limit} ids, got {len(ids)}.", argument="ids"
+            )
         pending: list[Awaitable[relay.Node]] = [resolve_node(info, i) for i in ids]
         return cast("list[relay.Node | None]", cast("Any", pending))

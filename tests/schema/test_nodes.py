@@ -147,3 +147,18 @@ async def test_room_node_never_carries_the_visitor_token(
         headers=admin,
     )
     assert body == {"data": {"node": {"visitor": {"token": None}}}}  # ... we don't
+
+
+@pytest.mark.anyio
+async def test_too_many_ids_is_bad_input(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    upstream.clear()
+    body = await gql(
+        NODES,
+        {"ids": [gid("Room", str(i)) for i in range(101)]},
+        headers=users["admin"],
+    )
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == "`ids` may hold at most 100 ids, got 101."
+    assert upstream.calls(gql.request_id) == []
