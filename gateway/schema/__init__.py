@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.extensions import QueryDepthLimiter
+from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
 
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
@@ -29,12 +29,19 @@ class Mutation(VisitorMutation):
 # visitor → last chat → ...), shallow enough that one query cannot fan out
 # without end.
 MAX_QUERY_DEPTH = 12
+QUERY_CACHE_SIZE = 256
 
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     types=[Visitor, Room, Contact],
-    extensions=[mask_errors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
+    extensions=[
+        mask_errors,
+        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+        # Clients repeat the same few documents: parse and validate each once.
+        lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+    ],
     scalar_overrides={datetime: DateTime},
 )
 
