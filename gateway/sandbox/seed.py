@@ -116,6 +116,22 @@ def _custom_fields() -> list[Doc]:
     ]
 
 
+def _general_channel() -> Doc:
+    """The public channel every Rocket.Chat server starts with (not livechat)."""
+    created = iso_ms(EPOCH_MS - 400 * DAY_MS)
+    return {
+        "_id": "GENERAL",
+        "ts": created,
+        "t": "c",
+        "name": "general",
+        "usernames": [],
+        "msgs": 0,
+        "usersCount": len(DEMO_USERS),
+        "default": True,
+        "_updatedAt": created,
+    }
+
+
 def demo_documents(options: SandboxOptions) -> dict[str, list[Doc]]:
     """Every demo collection for these options (sizes, seed, password)."""
     gen = Gen(options.seed)
@@ -156,7 +172,7 @@ def demo_documents(options: SandboxOptions) -> dict[str, list[Doc]]:
         "rocketchat_livechat_department_agents": dept_agents,
         "livechat_custom_field": _custom_fields(),
         "livechat_visitor": visitors,
-        "rocketchat_room": rooms,
+        "rocketchat_room": [*rooms, _general_channel()],
         "livechat_contact": contacts,
         "rocketchat_message": pages,
         "rocketchat_settings": settings,

@@ -39,7 +39,7 @@ def test_sizes_follow_the_options() -> None:
     docs = demo_documents(SandboxOptions(visitors=12, rooms=34, contacts=5))
     assert (
         len(docs["livechat_visitor"]),
-        len(docs["rocketchat_room"]),
+        len([room for room in docs["rocketchat_room"] if room["t"] == "l"]),
         len(docs["livechat_contact"]),
     ) == (12, 34, 5)
 
@@ -132,5 +132,21 @@ def test_one_hundred_thousand_rooms_generate_within_a_minute() -> None:
     app = create_sandbox_app(SandboxOptions(rooms=100_000))
     elapsed = time.perf_counter() - started
     store = app.state.sandbox.store
-    assert store.count("rocketchat_room") == 100_000
+    assert store.count("rocketchat_room", "t = 'l'") == 100_000
     assert elapsed < 60
+
+
+def test_general_channel_is_a_public_non_livechat_room(
+    demo_sandbox_url: str, login: Callable[[str], dict[str, str]]
+) -> None:
+    for user in ("viewer", "agent"):
+        body = httpx.get(
+            f"{demo_sandbox_url}/api/v1/rooms.info",
+            params={"roomName": "general"},
+            headers=login(user),
+        ).json()
+        assert (body["room"]["_id"], body["room"]["t"], body["success"]) == (
+            "GENERAL",
+            "c",
+            True,
+        )
