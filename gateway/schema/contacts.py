@@ -19,6 +19,7 @@ from gateway.schema.common import (
     Source,
     sort_by,
 )
+from gateway.schema.ids import load_nodes
 from gateway.schema.lookahead import only
 from gateway.schema.pagination import (
     After,
@@ -33,7 +34,7 @@ from gateway.upstream import contacts
 from gateway.upstream.records import ContactRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Iterable
 
     from gateway.schema.rooms import Room
     from gateway.schema.visitors import Visitor
@@ -181,6 +182,15 @@ class Contact(relay.Node):
         # Each item is awaited on its own, so one failure nulls only its slot.
         pending: list[Awaitable[Visitor]] = [load_visitor(info, i) for i in ids]
         return cast("list[Visitor | None]", cast("Any", pending))
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Contact | None]:
+        """Relay's lookup by id, through the per-request contact loader."""
+        return await load_nodes(
+            info.context.loaders.contact, cls.from_record, node_ids, required=required
+        )
 
     @classmethod
     def from_id(cls, contact_id: str) -> Contact:

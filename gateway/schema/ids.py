@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING, TypeVar
+
 from strawberry.relay import GlobalID
 
-from gateway.errors import BadUserInputError
+from gateway.errors import BadUserInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from strawberry.dataloader import DataLoader
+
+R = TypeVar("R")
+N = TypeVar("N")
 
 NODE_TYPES = frozenset({"Visitor", "Room", "Contact"})
 
@@ -38,3 +49,28 @@ def parse_id(value: str, type_name: str) -> str:
             argument="id",
         )
     return global_id.node_id
+
+
+async def load_nodes(
+    loader: DataLoader[str, R],
+    convert: Callable[[R], N],
+    node_ids: Iterable[str],
+    *,
+    required: bool,
+) -> list[N | None]:
+    """Relay's `resolve_nodes` over a per-request loader, in the order asked.
+
+    A missing record is None unless `required`; any other failure raises.
+    """
+    results = await asyncio.gather(
+        *(loader.load(node_id) for node_id in node_ids), return_exceptions=True
+    )
+    nodes: list[N | None] = []
+    for result in results:
+        if isinstance(result, NotFoundError) and not required:
+            nodes.append(None)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            nodes.append(convert(result))
+    return nodes

@@ -21,6 +21,7 @@ from gateway.schema.common import (
     User,
     sort_by,
 )
+from gateway.schema.ids import load_nodes
 from gateway.schema.lookahead import only
 from gateway.schema.pagination import (
     After,
@@ -36,6 +37,8 @@ from gateway.upstream.records import RoomRecord
 from gateway.upstream.rooms import DateRange as DateBounds, RoomQuery as RoomParams
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gateway.schema.contacts import Contact
     from gateway.schema.visitors import Visitor
     from gateway.upstream.records import Page, PageVisitRecord
@@ -258,6 +261,15 @@ class Room(relay.Node):
             return Connection.of([], 0, 0)
         return await history_connection(
             info, self.raw_id, embedded.id, first, after, last, before
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Room | None]:
+        """Relay's lookup by id, through the per-request room loader."""
+        return await load_nodes(
+            info.context.loaders.room, cls.from_record, node_ids, required=required
         )
 
     @classmethod

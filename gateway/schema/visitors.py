@@ -21,7 +21,7 @@ from gateway.schema.common import (
     Phone,
     sort_by,
 )
-from gateway.schema.ids import parse_id
+from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.lookahead import only
 from gateway.schema.pagination import (
     After,
@@ -40,6 +40,8 @@ from gateway.upstream.visitors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gateway.schema.rooms import Room
     from gateway.upstream.records import Page, RoomRecord, VisitorRecord
 
@@ -153,6 +155,15 @@ class Visitor(relay.Node):
             return Connection.of([], 0, 0)
         return await history_connection(
             info, gate, self.raw_id, first, after, last, before
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Visitor | None]:
+        """Relay's lookup by id, through the per-request visitor loader."""
+        return await load_nodes(
+            info.context.loaders.visitor, cls.from_record, node_ids, required=required
         )
 
     @classmethod

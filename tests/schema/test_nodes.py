@@ -6,7 +6,16 @@ from base64 import b64encode
 from typing import TYPE_CHECKING
 
 import pytest
+import strawberry
+from strawberry import relay
 
+from gateway.config import Settings
+from gateway.context import Context, Info
+from gateway.loaders import Loaders
+from gateway.schema.contacts import Contact
+from gateway.schema.rooms import Room
+from gateway.schema.visitors import Visitor
+from gateway.upstream.client import Credentials, Upstream as RestClient
 from tests.support import rest
 
 if TYPE_CHECKING:
@@ -162,3 +171,40 @@ async def test_too_many_ids_is_bad_input(
     assert body["data"] is None
     assert body["errors"][0]["message"] == "`ids` may hold at most 100 ids, got 101."
     assert upstream.calls(gql.request_id) == []
+
+
+@strawberry.type
+class RelayQuery:
+    @strawberry.field
+    async def lookup(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        node: relay.Node | None = await id.resolve_node(info, required=False)
+        return node
+
+
+@pytest.mark.anyio
+async def test_strawberry_relay_resolves_our_nodes(
+    upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    admin = users["admin"]
+    room = rest(upstream.url, "livechat/rooms", admin, {"count": 1})["rooms"][0]
+    relay_schema = strawberry.Schema(query=RelayQuery, types=[Visitor, Room, Contact])
+    credentials = Credentials(admin["X-Auth-Token"], admin["X-User-Id"])
+    settings = Settings()
+    query = "query($id: ID!) { lookup(id: $id) { __typename ... on Room { name } } }"
+    async with RestClient.open(upstream.url, settings) as client:
+        results = []
+        for global_id in (gid("Room", room["_id"]), gid("Visitor", "0" * 24)):
+            context = Context(
+                settings=settings,
+                upstream=client,
+                credentials=credentials,
+                loaders=Loaders(client, credentials, max_fan_out=4),
+            )
+            result = await relay_schema.execute(
+                query, variable_values={"id": global_id}, context_value=context
+            )
+            results.append((result.data, result.errors))
+    assert results == [
+        ({"lookup": {"__typename": "Room", "name": room["fname"]}}, None),
+        ({"lookup": None}, None),
+    ]
