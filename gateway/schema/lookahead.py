@@ -31,6 +31,24 @@ def requested_fields(info: Any) -> set[str]:
     return names
 
 
+def requested_node_fields(info: Any) -> set[str]:
+    """Names selected on a connection's items (`nodes { ... }`, `edges { node }`)."""
+    names: set[str] = set()
+
+    def walk(selections: Iterable[Selection], path: tuple[str, ...]) -> None:
+        for selection in selections:
+            if not isinstance(selection, SelectedField):
+                walk(selection.selections, path)
+            elif path in {("nodes",), ("edges", "node")}:
+                names.add(selection.name)
+            elif len(path) < 2:
+                walk(selection.selections, (*path, selection.name))
+
+    for field in info.selected_fields:
+        walk(field.selections, ())
+    return names
+
+
 def only(info: Any, available: frozenset[str]) -> bool:
     """True when everything selected is in `available`."""
     return requested_fields(info) <= available | {"__typename"}

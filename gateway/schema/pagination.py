@@ -189,8 +189,13 @@ async def paginate(
     after: str | None,
     last: int | None,
     before: str | None,
+    complete: Callable[[list[R]], Awaitable[list[R]]] | None = None,
 ) -> Connection[NodeT]:
-    """Resolve a connection field: arguments → window → upstream → page."""
+    """Resolve a connection field: arguments → window → upstream → page.
+
+    `complete`, if given, may replace the listed records with fuller ones
+    (when the listing leaves out fields the query asked for).
+    """
     win = window(
         first=first,
         after=after,
@@ -200,4 +205,6 @@ async def paginate(
         max_size=settings.max_page_size,
     )
     items, offset, total = await fetch_window(win, fetch)
+    if complete is not None and items:
+        items = await complete(items)
     return Connection.of([convert(item) for item in items], offset, total)

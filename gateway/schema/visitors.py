@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -11,7 +12,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from gateway.context import Info
-from gateway.errors import BadUserInputError
+from gateway.errors import BadUserInputError, NotFoundError
 from gateway.loaders import HistoryKey
 from gateway.schema.common import (
     Agent,
@@ -22,7 +23,7 @@ from gateway.schema.common import (
     sort_by,
 )
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import only
+from gateway.schema.lookahead import only, requested_node_fields
 from gateway.schema.pagination import (
     After,
     Before,
@@ -49,6 +50,24 @@ RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
 # What a room's embedded `v` (or a search result) already says about a visitor.
 EMBEDDED_FIELDS = frozenset({"id", "rocketChatId", "username", "status"})
+# What a `visitors.search` result carries (its projection leaves out status,
+# dates, department, agents, ...); `token` is null for agents either way.
+SEARCH_FIELDS = frozenset(
+    {
+        "id",
+        "rocketChatId",
+        "token",
+        "username",
+        "name",
+        "emails",
+        "phones",
+        "customFields",
+        "lastChatAt",
+        "lastChat",
+        "chatHistory",
+        "__typename",
+    }
+)
 # What a `lastChat {_id, ts}` pointer already says about a room.
 CHAT_REF_FIELDS = frozenset({"id", "rocketChatId", "createdAt"})
 
@@ -322,7 +341,9 @@ class VisitorQuery:
     @strawberry.field(
         description=(
             "Visitors whose name, username or searchable custom field contains "
-            "`term` (case-insensitive), or whose email or phone equals it."
+            "`term` (case-insensitive), or whose email or phone equals it. The "
+            "search returns id, names, emails, phones, custom fields and last "
+            "chat; asking for any other field costs one lookup per visitor."
         )
     )
     async def visitors(
@@ -348,6 +369,24 @@ class VisitorQuery:
                 sort=sort,
             )
 
+        async def complete(records: list[VisitorRecord]) -> list[VisitorRecord]:
+            # The search projects visitors down; fetch whole ones only when
+            # the query asks for a field the projection left out.
+            results = await asyncio.gather(
+                *(ctx.loaders.visitor.load(r.id) for r in records),
+                return_exceptions=True,
+            )
+            full: list[VisitorRecord] = []
+            for record, result in zip(records, results, strict=True):
+                if isinstance(result, NotFoundError):
+                    full.append(record)  # gone since the search: keep what we had
+                elif isinstance(result, BaseException):
+                    raise result
+                else:
+                    full.append(result)
+            return full
+
+        needs_full = not requested_node_fields(info) <= SEARCH_FIELDS
         return await paginate(
             ctx.settings,
             fetch,
@@ -356,6 +395,7 @@ class VisitorQuery:
             after=after,
             last=last,
             before=before,
+            complete=complete if needs_full else None,
         )
 
 

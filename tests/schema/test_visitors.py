@@ -390,3 +390,40 @@ async def test_chat_history_through_the_last_room(
     assert history["totalCount"] == expected["total"]
     assert node_ids(history) == [r["_id"] for r in expected["history"]]
     assert body["data"]["visitor"]["viaRoom"]["totalCount"] == expected["total"]
+
+
+@pytest.mark.anyio
+async def test_search_fields_cost_one_call_others_a_lookup_each(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    admin = users["admin"]
+    upstream.clear()
+    cheap = await gql(
+        '{ visitors(term: "", first: 5) { nodes { rocketChatId name emails { address }'
+        " customFields lastChat { rocketChatId } } } }",
+        headers=admin,
+    )
+    assert len(cheap["data"]["visitors"]["nodes"]) == 5
+    assert [c.path for c in upstream.calls(gql.request_id)] == [
+        "/api/v1/livechat/visitors.search"
+    ]
+    full = await gql(
+        '{ visitors(term: "", first: 5) { edges { node { rocketChatId status createdAt'
+        " departmentId } } } }",
+        headers=admin,
+    )
+    calls = upstream.calls(gql.request_id)
+    assert [c.path for c in calls] == ["/api/v1/livechat/visitors.search"] + [
+        "/api/v1/livechat/visitors.info"
+    ] * 5
+    for edge in full["data"]["visitors"]["edges"]:
+        node = edge["node"]
+        document = rest(
+            upstream.url,
+            "livechat/visitors.info",
+            admin,
+            {"visitorId": node["rocketChatId"]},
+        )["visitor"]
+        assert node["status"] == document["status"].upper()
+        assert node["createdAt"][:19] == document["ts"][:19]
+        assert node["departmentId"] == document.get("department")
