@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -53,6 +54,10 @@ def serve_sandbox(
 ) -> None:
     """Build the sandbox, print the banner, and serve until interrupted."""
     app = create_sandbox_app(options)
+    # A dropped connection (fault knob) is intended; keep it out of the log.
+    logging.getLogger("uvicorn.error").addFilter(
+        lambda record: "without completing response" not in record.getMessage()
+    )
     sock = bind_socket(host, port)
     print(banner(app.state.sandbox, socket_url(sock)), file=out, flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
