@@ -205,10 +205,18 @@ class Store:
         return None
 
     def is_empty(self) -> bool:
+        """Whether no collection (known or not) holds a document."""
         with self.lock:
+            tables = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             return not any(
                 self.db.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone()
-                for name in COLUMNS
+                for name in tables
             )
 
     def insert_many(self, collection: str, docs: Iterable[Doc]) -> None:

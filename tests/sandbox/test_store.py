@@ -156,3 +156,14 @@ def test_database_from_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
     assert store.find("rocketchat_room") == rooms
     assert store.find("rocketchat_room", "open_type = 'true'") == rooms[:1]
     assert store.find("rocketchat_room", sort=[("ts", -1)]) == rooms[::-1]
+
+
+def test_fixture_with_only_other_collections_is_loaded_once(tmp_path: Path) -> None:
+    fixture = tmp_path / "f.json"
+    fixture.write_text(
+        json.dumps({"rocketchat_permissions": [{"_id": "p", "roles": []}]})
+    )
+    options = SandboxOptions(db=str(tmp_path / "db.sqlite3"), fixture=fixture)
+    create_sandbox_app(options).state.sandbox.store.close()
+    store = create_sandbox_app(options).state.sandbox.store
+    assert store.find("rocketchat_permissions") == [{"_id": "p", "roles": []}]
