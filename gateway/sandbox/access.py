@@ -1,6 +1,7 @@
-"""Who may read a room: the livechat room-access rules of §11 (rule 1 left out).
+"""Who may read a room: the livechat room-access rules of §11.
 
-The sandbox keeps no subscriptions, so "joined the room" (rule 1) never applies.
+Rule 1 ("joined the room") reads `rocketchat_subscription` documents
+(`{rid, u: {_id}}`), which only a fixture provides: the API never creates one.
 """
 
 from __future__ import annotations
@@ -40,10 +41,26 @@ def _offered(store: Store, user: Doc, room: Doc) -> bool:
     return not department or not enabled or department in enabled
 
 
+def _subscribed(store: Store, user: Doc, room: Doc) -> bool:
+    return (
+        store.count(
+            "rocketchat_subscription",
+            "json_extract(doc, '$.rid') = ? AND json_extract(doc, '$.u._id') = ?",
+            (room["_id"], user["_id"]),
+        )
+        > 0
+    )
+
+
 def can_access_room(store: Store, user: Doc, room: Doc) -> bool:
     """Whether `user` may read `room` (general access for non-livechat rooms)."""
     if room.get("t") != "l":
-        return room.get("t") == "c"
+        return room.get("t") == "c" or _subscribed(store, user, room)
+    if _subscribed(store, user, room) and (
+        has_permission(store, user, "view-joined-room")
+        or has_permission(store, user, "view-l-room")
+    ):
+        return True
     if has_permission(store, user, "view-livechat-rooms"):
         return True
     served_by = room.get("servedBy")
