@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import TYPE_CHECKING
 
 import httpx
@@ -127,13 +126,12 @@ def test_demo_contacts_link_to_demo_visitors(
         assert "token" not in visitor
 
 
-def test_one_hundred_thousand_rooms_generate_within_a_minute() -> None:
-    started = time.perf_counter()
-    app = create_sandbox_app(SandboxOptions(rooms=100_000))
-    elapsed = time.perf_counter() - started
+def test_room_count_is_adjustable() -> None:
+    # The time to generate 100,000 rooms is measured by bench/seed.py.
+    app = create_sandbox_app(SandboxOptions(rooms=5_000, visitors=500))
     store = app.state.sandbox.store
-    assert store.count("rocketchat_room", "t = 'l'") == 100_000
-    assert elapsed < 60
+    assert store.count("rocketchat_room", "t = 'l'") == 5_000
+    assert store.count("livechat_visitor") == 500
 
 
 def test_general_channel_is_a_public_non_livechat_room(
