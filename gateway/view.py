@@ -34,12 +34,12 @@ from strawberry.schema.exceptions import (
 from strawberry.types.graphql import OperationType
 
 from gateway.graphiql import render_page
+from gateway.schema.errors import request_error_code
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     from cross_web import AsyncHTTPRequestAdapter
-    from graphql import GraphQLError
     from starlette.types import Receive, Scope, Send
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -143,15 +143,6 @@ def is_request_error(result: ExecutionResult) -> bool:
         and bool(result.errors)
         and all(error.path is None for error in result.errors or ())
     )
-
-
-def request_error_code(error: GraphQLError) -> str:
-    """A stable code for an error raised before execution began."""
-    if error.message.startswith("Syntax Error"):
-        return "GRAPHQL_PARSE_FAILED"
-    if error.message.startswith("Variable '$"):
-        return "BAD_USER_INPUT"
-    return "GRAPHQL_VALIDATION_FAILED"
 
 
 class GraphQLView(GraphQL[Any, None]):

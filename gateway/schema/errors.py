@@ -15,8 +15,27 @@ if TYPE_CHECKING:
     from strawberry.types import ExecutionContext
 
 MASKED_MESSAGE = "Unexpected error."
-# Parse, validation and variable-coercion errors have no original error.
-REQUEST_ERROR_CODE = "BAD_USER_INPUT"
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+def request_error_code(error: GraphQLError) -> str:
+    """The code of an error that brings none of its own.
+
+    Errors raised before execution (they have no `path`) are the client's:
+    a syntax error, a validation error (the depth limit included) or a
+    variable that does not coerce, named as Apollo Server names them. An
+    uncoded error during execution (a non-null field resolved to null) is
+    the gateway's own fault.
+    """
+    if error.path is not None:
+        return INTERNAL_SERVER_ERROR
+    if error.message.startswith("Syntax Error"):
+        return PARSE_FAILED
+    if error.message.startswith("Variable '$"):
+        return BAD_USER_INPUT
+    return VALIDATION_FAILED
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -41,7 +60,7 @@ class CodedMaskErrors(MaskErrors):
             if not (error.extensions or {}).get("code"):
                 error.extensions = {
                     **(error.extensions or {}),
-                    "code": REQUEST_ERROR_CODE,
+                    "code": request_error_code(error),
                 }
         return processed
 

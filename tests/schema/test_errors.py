@@ -131,8 +131,15 @@ async def test_slow_upstream_is_upstream_timeout(
 @pytest.mark.anyio
 async def test_graphql_validation_errors_carry_a_code(gql: GraphQLClient) -> None:
     body = await gql("{ rooms(first: 1) { noSuchField } }")
-    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
     assert "noSuchField" in body["errors"][0]["message"]
+
+
+@pytest.mark.anyio
+async def test_syntax_errors_carry_a_code(gql: GraphQLClient) -> None:
+    body = await gql("{ rooms(first: 1) { totalCount }")
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
+    assert body["errors"][0]["message"].startswith("Syntax Error")
 
 
 @strawberry.type
@@ -193,6 +200,6 @@ async def test_query_depth_is_limited(
     )
     assert "data" not in body or body["data"] is None
     (error,) = body["errors"]
-    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
     assert "exceeds maximum operation depth of 12" in error["message"]
     assert upstream.calls(gql.request_id) == []
