@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
+from strawberry.extensions.query_depth_limiter import create_validator
 
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
@@ -30,6 +31,9 @@ class Mutation(VisitorMutation):
 # without end.
 MAX_QUERY_DEPTH = 12
 QUERY_CACHE_SIZE = 256
+# One rule class for the process: QueryDepthLimiter makes a new class per
+# request, which would make every validation-cache key unique.
+DEPTH_RULE = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
 
 schema = GatewaySchema(
     query=Query,
@@ -37,7 +41,7 @@ schema = GatewaySchema(
     types=[Visitor, Room, Contact],
     extensions=[
         mask_errors,
-        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+        lambda: AddValidationRules([DEPTH_RULE]),
         # Clients repeat the same few documents: parse and validate each once.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
         lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import strawberry
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from gateway.errors import NotFoundError
+from gateway.schema import QUERY_CACHE_SIZE, schema
 from gateway.schema.errors import GatewaySchema, mask_errors
 from tests.conftest import GraphQLClient, start_gateway
 
@@ -203,3 +205,15 @@ async def test_query_depth_is_limited(
     assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
     assert "exceeds maximum operation depth of 12" in error["message"]
     assert upstream.calls(gql.request_id) == []
+
+
+@pytest.mark.anyio
+async def test_repeated_documents_are_validated_once() -> None:
+    # A per-request validation rule would make every cache key unique.
+    cache: Any = _get_validate_cache(QUERY_CACHE_SIZE)
+    query = "{ __typename depthProbe: __typename }"
+    await schema.execute(query)
+    hits = cache.cache_info().hits
+    result = await schema.execute(query)
+    assert result.errors is None
+    assert cache.cache_info().hits == hits + 1
