@@ -1,10 +1,11 @@
 """Upstream calls, round trips and latency of the N+1-prone room queries.
 
-Run by hand: `.venv/bin/python bench/calls.py [--iterations 20]`. Starts the
-sandbox (demo data, 50 ms latency) and gateways with several fan-out bounds,
-each in its own process, so one interpreter's GIL does not skew the timings;
-counts calls and round trips from the sandbox's request log; and compares
-with a naive client that fetches the same data with sequential REST calls.
+Run by hand: `.venv/bin/python bench/calls.py [--iterations 20] [--latency-ms 50]`.
+Starts the sandbox (demo data, 50 ms latency by default) and gateways with
+several fan-out bounds, each in its own process, so one interpreter's GIL does
+not skew the timings; counts calls and round trips from the sandbox's request
+log; and compares with a naive client that fetches the same data with
+sequential REST calls.
 """
 
 from __future__ import annotations
@@ -140,6 +141,9 @@ def measure(name: str, upstream: str, run: Any, iterations: int) -> Row:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument(
+        "--latency-ms", type=float, default=LATENCY_MS, help="per REST call"
+    )
     args = parser.parse_args()
 
     rows: list[Row] = []
@@ -148,8 +152,10 @@ def main() -> None:
             f"{upstream}/api/v1/login", json={"user": "admin", "password": "demo"}
         ).json()["data"]
         headers = {"X-Auth-Token": login["authToken"], "X-User-Id": login["userId"]}
-        httpx.patch(f"{upstream}/_sandbox/options", json={"latency_ms": LATENCY_MS})
-        rest = httpx.Client(base_url=f"{upstream}/api/v1/", headers=headers)
+        httpx.patch(
+            f"{upstream}/_sandbox/options", json={"latency_ms": args.latency_ms}
+        )
+        rest = httpx.Client(base_url=f"{upstream}/api/v1/", headers=headers, timeout=60)
         rooms = rest.get("livechat/rooms", params={"count": 50}).json()["rooms"]
         distinct = len({r["v"]["_id"] for r in rooms})
 
@@ -175,7 +181,10 @@ def main() -> None:
         )
 
         for fan_out in (1, 4, 10, distinct):
-            with gateway(upstream, fan_out) as url, httpx.Client() as client:
+            with (
+                gateway(upstream, fan_out) as url,
+                httpx.Client(timeout=60) as client,
+            ):
 
                 def query(
                     text: str, url: str = url, client: httpx.Client = client
@@ -215,8 +224,8 @@ def main() -> None:
                 )
 
     print(
-        f"sandbox latency {LATENCY_MS} ms per call; 50 rooms, {distinct} distinct "
-        f"visitors; {args.iterations} runs each"
+        f"sandbox latency {args.latency_ms:g} ms per call; 50 rooms, "
+        f"{distinct} distinct visitors; {args.iterations} runs each"
     )
     print(f"{'fetch':34} {'calls':>5} {'round trips':>11} {'p50 ms':>8} {'p90 ms':>8}")
     for row in rows:
