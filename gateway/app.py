@@ -55,6 +55,8 @@ def create_app(
         context_getter=build_context,
         graphiql=settings.graphiql,
         persist_headers=settings.graphiql_persist_headers,
+        max_body_bytes=settings.max_body_bytes,
+        max_batch=settings.max_batch,
     )
     routes = [
         # Every method reaches the view, which answers 405 as a JSON error.

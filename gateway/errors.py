@@ -9,6 +9,7 @@ Every failure the gateway expects is one of these, and each carries the
     ├── BadUserInputError           BAD_USER_INPUT
     ├── NotFoundError               NOT_FOUND
     ├── RateLimitedError            RATE_LIMITED (+ retryAfter seconds)
+    ├── CostActualTooExpensiveError COST_ACTUAL_TOO_EXPENSIVE (+ cost)
     └── UpstreamError               UPSTREAM_ERROR
         ├── UpstreamTimeoutError    UPSTREAM_TIMEOUT
         └── UpstreamUnavailableError UPSTREAM_UNAVAILABLE
@@ -67,6 +68,12 @@ class RateLimitedError(GatewayError):
     """The upstream's rate limiter refused the call; `retryAfter` in seconds."""
 
     code = "RATE_LIMITED"
+
+
+class CostActualTooExpensiveError(GatewayError):
+    """The request used up its upstream-call budget; this call was not made."""
+
+    code = "COST_ACTUAL_TOO_EXPENSIVE"
 
 
 class UpstreamError(GatewayError):

@@ -1,7 +1,8 @@
 """Loaders: one DataLoader per batchable upstream call, made fresh per request.
 
 Rocket.Chat has no batch endpoints, so a batch is a concurrent fan-out of
-single calls, bounded by one semaphore per request (`Settings.max_fan_out`).
+single calls; the request's Budget (every call of the request, lists
+included, goes through it) bounds how many are in flight at once.
 Keys are deduplicated by the DataLoader; each key gets its own result or its
 own exception, so one failed lookup fails only the fields that asked for it.
 Nothing is cached beyond the request the loaders were built for.
@@ -53,16 +54,15 @@ class HistoryKey:
 
 
 def fan_out(
-    fetch: Callable[[K], Awaitable[V]], semaphore: asyncio.Semaphore
+    fetch: Callable[[K], Awaitable[V]],
 ) -> Callable[[list[K]], Awaitable[Sequence[V | BaseException]]]:
-    """A batch function calling `fetch` per key, at most the semaphore at once."""
+    """A batch function calling `fetch` per key, all keys at once."""
 
     async def one(key: K) -> V | BaseException:
-        async with semaphore:
-            try:
-                return await fetch(key)
-            except Exception as exc:  # each key keeps its own failure
-                return exc
+        try:
+            return await fetch(key)
+        except Exception as exc:  # each key keeps its own failure
+            return exc
 
     async def batch(keys: list[K]) -> Sequence[V | BaseException]:
         return await asyncio.gather(*(one(key) for key in keys))
@@ -73,11 +73,7 @@ def fan_out(
 class Loaders:
     """The per-request DataLoaders, bound to one caller's credentials."""
 
-    def __init__(
-        self, upstream: Upstream, credentials: Credentials, *, max_fan_out: int
-    ) -> None:
-        semaphore = asyncio.Semaphore(max_fan_out)
-
+    def __init__(self, upstream: Upstream, credentials: Credentials) -> None:
         async def visitor(visitor_id: str) -> VisitorRecord:
             return await visitors.get_visitor(upstream, credentials, visitor_id)
 
@@ -105,9 +101,9 @@ class Loaders:
                 count=key.count,
             )
 
-        self.visitor = DataLoader(fan_out(visitor, semaphore))
-        self.visitor_by_token = DataLoader(fan_out(visitor_by_token, semaphore))
-        self.room = DataLoader(fan_out(room, semaphore))
-        self.contact = DataLoader(fan_out(contact, semaphore))
-        self.pages_visited = DataLoader(fan_out(pages_visited, semaphore))
-        self.chat_history = DataLoader(fan_out(chat_history, semaphore))
+        self.visitor = DataLoader(fan_out(visitor))
+        self.visitor_by_token = DataLoader(fan_out(visitor_by_token))
+        self.room = DataLoader(fan_out(room))
+        self.contact = DataLoader(fan_out(contact))
+        self.pages_visited = DataLoader(fan_out(pages_visited))
+        self.chat_history = DataLoader(fan_out(chat_history))

@@ -13,6 +13,9 @@ specification instead:
 - a mutation over GET is a 405 with `Allow: POST`; a method other than GET or
   POST a 405 with `Allow: GET, POST`; a POST body that is not
   `application/json` (UTF-8) a 415; a body that is not JSON a 400;
+- a body over `max_body_bytes` is a 413 (`PAYLOAD_TOO_LARGE`), refused from
+  its `Content-Length` or as soon as that many bytes arrived; a batch (a JSON
+  array) is a 400 unless `max_batch` allows that many operations;
 - every HTTP-level error is a JSON body `{"errors": [...]}` with a stable
   `extensions.code`, never plain text.
 """
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     from cross_web import AsyncHTTPRequestAdapter
-    from starlette.types import Receive, Scope, Send
+    from starlette.types import Message, Receive, Scope, Send
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
     from strawberry.http.types import QueryParams
@@ -61,20 +64,47 @@ HTTP_ERROR_CODES = {
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
 }
+DEFAULT_MAX_BODY_BYTES = 1_000_000
 
 
 class HTTPError(Exception):
     """A request refused before GraphQL execution, with its status and headers."""
 
     def __init__(
-        self, status: int, message: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        self.code = code
+
+
+def limit_body(receive: Receive, max_bytes: int) -> Receive:
+    """`receive`, raising a 413 HTTPError once the body passes `max_bytes`."""
+    seen = 0
+
+    async def limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > max_bytes:
+                raise too_large(max_bytes)
+        return message
+
+    return limited
+
+
+def too_large(max_bytes: int) -> HTTPError:
+    return HTTPError(413, f"The request body is larger than {max_bytes} bytes.")
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -150,7 +180,8 @@ class GraphQLView(GraphQL[Any, None]):
 
     `graphiql` turns the GraphiQL page (GET with an HTML `Accept` and no
     query) on or off; `persist_headers` lets GraphiQL keep the headers editor
-    in the browser's localStorage.
+    in the browser's localStorage. `max_body_bytes` and `max_batch` are the
+    HTTP-level limits (the document limits live in the schema).
     """
 
     def __init__(
@@ -160,6 +191,8 @@ class GraphQLView(GraphQL[Any, None]):
         context_getter: ContextGetter,
         graphiql: bool = True,
         persist_headers: bool = False,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_batch: int = 0,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -167,17 +200,21 @@ class GraphQLView(GraphQL[Any, None]):
         )
         self._context_getter = context_getter
         self.persist_headers = persist_headers
+        self.max_body_bytes = max_body_bytes
+        self.max_batch = max_batch
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope, receive)
+        request = Request(scope, limit_body(receive, self.max_body_bytes))
         media_type = negotiate(request.headers.get("accept")) or APPLICATION_JSON
         try:
             response = await self._answer(request)
         except HTTPError as exc:
-            response = self._error(exc.status, exc.message, media_type, exc.headers)
+            response = self._error(
+                exc.status, exc.message, media_type, exc.headers, exc.code
+            )
         except HTTPException as exc:
             response = self._error(exc.status_code, exc.reason, media_type)
         await response(scope, receive, send)
@@ -201,6 +238,9 @@ class GraphQLView(GraphQL[Any, None]):
             )
         if request.method == "POST":
             check_json_body(request.headers.get("content-type"))
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > self.max_body_bytes:
+                raise too_large(self.max_body_bytes)
         return await self.run(request)
 
     def _error(
@@ -209,10 +249,11 @@ class GraphQLView(GraphQL[Any, None]):
         message: str,
         media_type: str,
         headers: Mapping[str, str] | None = None,
+        code: str | None = None,
     ) -> Response:
         if status == 405 and "Allow" not in (headers or {}):
             headers = {**(headers or {}), "Allow": ALLOWED_METHODS}
-        code = HTTP_ERROR_CODES.get(status, "BAD_REQUEST")
+        code = code or HTTP_ERROR_CODES.get(status, "BAD_REQUEST")
         return Response(
             self.encode_json(error_body(message, code)),
             status_code=status,
@@ -254,6 +295,11 @@ class GraphQLView(GraphQL[Any, None]):
             raise HTTPError(400, "The request body is not valid UTF-8.") from exc
         except RecursionError as exc:
             raise HTTPError(400, "The request body is nested too deeply.") from exc
+        except json.JSONDecodeError:
+            raise  # Strawberry answers it: 400, not JSON
+        except ValueError as exc:
+            # A number Python refuses to convert (over 4300 digits).
+            raise HTTPError(400, f"The request body holds a bad value: {exc}") from exc
 
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
         try:
@@ -272,6 +318,8 @@ class GraphQLView(GraphQL[Any, None]):
                 raise HTTPError(
                     400, "The request body must be a JSON object with a `query`."
                 )
+            if isinstance(body, list):
+                self.check_batch(len(body))
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, str | None):
@@ -279,6 +327,21 @@ class GraphQLView(GraphQL[Any, None]):
                     400, "The GraphQL operation's `operationName` must be a string."
                 )
         return data
+
+    def check_batch(self, size: int) -> None:
+        """Refuse a batch (a JSON array of operations) beyond `max_batch`."""
+        if self.max_batch == 0:
+            raise HTTPError(
+                400,
+                "Batching is turned off; send one operation per request.",
+                code="BATCHING_DISABLED",
+            )
+        if size == 0 or size > self.max_batch:
+            raise HTTPError(
+                400,
+                f"A batch holds 1 to {self.max_batch} operations, got {size}.",
+                code="BATCH_TOO_LARGE",
+            )
 
     async def execute_single(
         self,

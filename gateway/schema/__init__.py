@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
-from strawberry.extensions.query_depth_limiter import create_validator
+from strawberry.schema.config import StrawberryConfig
 
 from gateway.schema.contacts import Contact, ContactQuery
+from gateway.schema.cost import DemandControl
 from gateway.schema.errors import GatewaySchema, mask_errors
+from gateway.schema.limits import QUERY_CACHE_SIZE, RequestLimits
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.rooms import Room, RoomQuery
 from gateway.schema.scalars import DateTime
@@ -26,14 +27,9 @@ class Mutation(VisitorMutation):
     pass
 
 
-# Deep enough for every link chain a client needs (contact → channel →
-# visitor → last chat → ...), shallow enough that one query cannot fan out
-# without end.
-MAX_QUERY_DEPTH = 12
-QUERY_CACHE_SIZE = 256
-# One rule class for the process: QueryDepthLimiter makes a new class per
-# request, which would make every validation-cache key unique.
-DEPTH_RULE = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
+# Batching is allowed by the schema up to the ceiling of GATEWAY_MAX_BATCH;
+# the view holds each app to its own setting (0: off).
+MAX_BATCH_CEILING = 100
 
 schema = GatewaySchema(
     query=Query,
@@ -41,12 +37,13 @@ schema = GatewaySchema(
     types=[Visitor, Room, Contact],
     extensions=[
         mask_errors,
-        lambda: AddValidationRules([DEPTH_RULE]),
-        # Clients repeat the same few documents: parse and validate each once.
-        lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        # Limits, then the parse and validation caches (only documents that
+        # passed the limits are kept), then demand control before execution.
+        RequestLimits,
+        DemandControl,
     ],
     scalar_overrides={datetime: DateTime},
+    config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH_CEILING}),
 )
 
-__all__ = ["schema"]
+__all__ = ["QUERY_CACHE_SIZE", "schema"]

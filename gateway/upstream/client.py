@@ -7,7 +7,10 @@ envelope and turns every failure into a `GatewayError`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import copy
+import email.utils
 import itertools
 import json
 import math
@@ -19,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
+from gateway.config import DEFAULT_UPSTREAM_TIMEOUT, MAX_CONNECTIONS
 from gateway.errors import (
     BadUserInputError,
     ForbiddenError,
@@ -30,16 +34,20 @@ from gateway.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from gateway.upstream.budget import CallGate
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+    from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 
     from gateway.config import Settings
+    from gateway.upstream.budget import Budget
 
 API_PREFIX = "/api/v1/"
 DEFAULT_RETRY_AFTER = 60
 USER_AGENT = "rc-gateway"
 POOL_SHARD_SIZE = 8
+# Rocket.Chat (Node) refuses request heads over 16 KB; stay well below.
+MAX_URL_LENGTH = 8192
 
 # Rocket.Chat reports "no such record" as 400s (or one 404); these bodies are
 # translated to NOT_FOUND instead of leaking as BAD_USER_INPUT.
@@ -61,6 +69,8 @@ class Credentials:
     user_id: str | None = None
     forwarded_for: str | None = None
     request_id: str | None = None
+    # Why the caller's credentials were dropped (e.g. not ASCII), if they were.
+    problem: str | None = None
 
     @property
     def authenticated(self) -> bool:
@@ -109,15 +119,34 @@ class Upstream:
     costs milliseconds per call once dozens are in flight at once (a wide
     fan-out). The connections are therefore split into small pools of
     `POOL_SHARD_SIZE`, used in turn; each stays cheap to scan.
+
+    `for_request(budget)` gives the same clients bound to one GraphQL
+    request's `Budget`: every call then takes a fan-out slot, counts against
+    the request's call allowance and ends by its deadline.
     """
 
     def __init__(
-        self, clients: Sequence[httpx.AsyncClient], *, retry_reads: bool = True
+        self,
+        clients: Sequence[httpx.AsyncClient],
+        *,
+        retry_reads: bool = True,
+        timeout: float = DEFAULT_UPSTREAM_TIMEOUT,
+        gate: CallGate | None = None,
     ) -> None:
         if not clients:
             raise ValueError("Upstream needs at least one client")
+        self._shards = list(clients)
         self._clients = itertools.cycle(clients)
         self._retry_reads = retry_reads
+        self.timeout = timeout
+        self.gate = gate or CallGate(MAX_CONNECTIONS)
+        self.budget: Budget | None = None
+
+    def for_request(self, budget: Budget) -> Upstream:
+        """These clients, every call of which goes through `budget`."""
+        bound = copy.copy(self)
+        bound.budget = budget
+        return bound
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -147,7 +176,12 @@ class Upstream:
                 )
                 for _ in range(shards)
             ]
-            yield cls(clients, retry_reads=settings.retry_reads)
+            yield cls(
+                clients,
+                retry_reads=settings.retry_reads,
+                timeout=settings.upstream_timeout,
+                gate=CallGate(settings.max_connections),
+            )
 
     async def request(
         self,
@@ -162,34 +196,108 @@ class Upstream:
         """Call `path` (relative to /api/v1/, segments already encoded).
 
         Returns the decoded success body. Raises UnauthenticatedError without
-        calling when `auth` is needed and the caller sent no credentials; any
-        other failure becomes the matching GatewayError. Only GETs are
-        retried, once, and only when the connection failed before an answer.
+        calling when `auth` is needed and the caller sent no usable
+        credentials, BadUserInputError without calling when the values cannot
+        make a sane request (not encodable, URL over MAX_URL_LENGTH); any
+        other failure becomes the matching GatewayError.
+
+        One call is bounded as a whole (connect, send, headers and body) by
+        the upstream timeout, and by the request's deadline when bound to a
+        budget. Only GETs are retried, once, and only when the connection
+        failed before any of an answer arrived; an answer cut off afterwards
+        is not retried.
         """
         if auth and not credentials.authenticated:
             raise UnauthenticatedError(
-                "Send the X-Auth-Token and X-User-Id headers of a Rocket.Chat login."
+                credentials.problem
+                or "Send the X-Auth-Token and X-User-Id headers of a Rocket.Chat login."
             )
-        attempts = 2 if method == "GET" and self._retry_reads else 1
+        client = next(self._clients)
+        outgoing = _build(client, method, path, credentials, params, json)
+        if self.budget is None:
+            return await self._send(client, outgoing, lambda: self.timeout)
+        budget = self.budget
+        async with budget.slot():
+            return await self._send(
+                client, outgoing, lambda: min(self.timeout, budget.remaining()), budget
+            )
+
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        outgoing: httpx.Request,
+        timeout: Callable[[], float],
+        budget: Budget | None = None,
+    ) -> dict[str, Any]:
+        attempts = 2 if outgoing.method == "GET" and self._retry_reads else 1
         for attempt in range(attempts):
+            seconds = timeout()
+            if budget is not None:
+                if seconds <= 0:
+                    raise budget.deadline_error()
+                budget.spend()
             try:
-                with _map_transport_errors():
-                    response = await next(self._clients).request(
-                        method,
-                        path,
-                        params=params,
-                        json=json,
-                        headers=credentials.headers(),
-                    )
-            except UpstreamUnavailableError as exc:
-                retryable = isinstance(
-                    exc.__cause__, httpx.ConnectError | httpx.RemoteProtocolError
-                )
-                if retryable and attempt + 1 < attempts:
+                response = await _exchange(client, outgoing, seconds)
+            except _NoAnswerError as exc:
+                if attempt + 1 < attempts:
                     continue
-                raise
+                raise UpstreamUnavailableError(
+                    "Rocket.Chat could not be reached."
+                ) from exc.__cause__
             return _unwrap(response)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _NoAnswerError(Exception):
+    """The connection failed before any of an answer arrived (retryable)."""
+
+
+def _build(
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    credentials: Credentials,
+    params: Mapping[str, str | int | list[str]] | None,
+    json: Any,
+) -> httpx.Request:
+    try:
+        request = client.build_request(
+            method, path, params=params, json=json, headers=credentials.headers()
+        )
+    except (UnicodeError, ValueError) as exc:
+        # Lone surrogates, non-ASCII header values, numbers JSON cannot carry.
+        raise BadUserInputError(
+            "A value in this request cannot be sent to Rocket.Chat "
+            "(it is not valid Unicode text)."
+        ) from exc
+    if len(request.url.raw_path) > MAX_URL_LENGTH:
+        raise BadUserInputError(
+            f"The values of this request make an upstream URL longer than "
+            f"{MAX_URL_LENGTH} bytes; send shorter ones."
+        )
+    return request
+
+
+async def _exchange(
+    client: httpx.AsyncClient, request: httpx.Request, seconds: float
+) -> httpx.Response:
+    """Send `request` and read its whole answer within `seconds`."""
+    try:
+        async with asyncio.timeout(seconds):
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.TimeoutException:
+                raise
+            except httpx.TransportError as exc:
+                raise _NoAnswerError() from exc
+            try:
+                with _map_transport_errors():
+                    await response.aread()
+            finally:
+                await response.aclose()
+    except (TimeoutError, httpx.TimeoutException) as exc:
+        raise UpstreamTimeoutError("Rocket.Chat did not answer in time.") from exc
+    return response
 
 
 @contextlib.contextmanager
@@ -205,7 +313,7 @@ def _map_transport_errors() -> Iterator[None]:
 def _decode(response: httpx.Response) -> dict[str, Any] | None:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return body if isinstance(body, dict) else None
 
@@ -254,10 +362,19 @@ def _error_for(response: httpx.Response, body: dict[str, Any]) -> GatewayError:
 
 
 def _retry_after(response: httpx.Response, message: str) -> int:
+    """Seconds to wait: `Retry-After` (seconds or an HTTP date), else
+    Rocket.Chat's `X-RateLimit-Reset` (epoch ms), else its message."""
+    now = time.time()
+    retry_after = response.headers.get("Retry-After", "").strip()
+    if retry_after.isdigit() and len(retry_after) <= 9:
+        return max(1, int(retry_after))
+    if retry_after:
+        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+            when = email.utils.parsedate_to_datetime(retry_after)
+            return max(1, math.ceil(when.timestamp() - now))
+    reset = response.headers.get("X-RateLimit-Reset", "").strip()
+    if reset.isdigit() and len(reset) <= 16:
+        return max(1, math.ceil(int(reset) / 1000 - now))
     if match := _WAIT_SECONDS.search(message):
-        return int(match.group(1))
-    reset = response.headers.get("X-RateLimit-Reset", "")
-    try:
-        return max(1, math.ceil(float(reset) / 1000 - time.time()))
-    except ValueError:
-        return DEFAULT_RETRY_AFTER
+        return max(1, int(match.group(1)[:9]))
+    return DEFAULT_RETRY_AFTER

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from gateway.errors import NotFoundError
 from gateway.upstream.client import paging
-from gateway.upstream.records import ContactRecord, page_of
+from gateway.upstream.records import ContactRecord, page_of, record_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,7 +46,7 @@ async def get_contact(
         params={"contactId": contact_id},
     )
     contact = body.get("contact")
-    if not isinstance(contact, dict):
+    if contact is None:
         # 7.0 answered 200 with `contact: null` for an unknown id.
         raise NotFoundError(f"No contact with id {contact_id!r}.")
-    return ContactRecord.from_json(contact)
+    return ContactRecord.from_json(record_of(contact, "`contact`"))

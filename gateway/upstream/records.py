@@ -1,9 +1,13 @@
 """Frozen records parsed from Rocket.Chat's REST JSON, terse keys renamed once.
 
-Parsing is tolerant: optional keys may be absent or null, dates may be ISO
-strings or `{"$date": ...}`, and unexpected values fall back to None rather
-than failing a whole page. A visitor's `token` is only kept where the caller
-asks for it (`keep_token=True`), so it cannot leak into agent-facing data.
+Parsing is tolerant where the contract allows it: optional keys may be
+absent or null, dates may be ISO strings or `{"$date": ...}`, and unexpected
+optional values fall back to None rather than failing a whole page. What the
+contract requires — the record itself, its string `_id`, a listing's array
+and `total` — is checked here, at the boundary: an answer without it is an
+UpstreamError (`upstreamStatus` 200), never empty data. A visitor's `token`
+is only kept where the caller asks for it (`keep_token=True`), so it cannot
+leak into agent-facing data.
 """
 
 from __future__ import annotations
@@ -12,11 +16,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from gateway.errors import UpstreamError
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 T = TypeVar("T")
 JsonObject = dict[str, Any]
+
+
+def malformed(what: str) -> UpstreamError:
+    return UpstreamError(
+        f"Rocket.Chat sent an answer this gateway cannot read: {what}.",
+        upstreamStatus=200,
+    )
+
+
+def record_of(value: Any, what: str) -> JsonObject:
+    """`value` as a record: an object with a non-empty string `_id`."""
+    if not isinstance(value, dict):
+        raise malformed(f"{what} is not an object")
+    record_id = value.get("_id")
+    if not isinstance(record_id, str) or not record_id:
+        raise malformed(f"{what} has no `_id`")
+    return value
 
 
 def _str(value: Any) -> str | None:
@@ -483,10 +506,11 @@ def page_of(
     Only `total` is trusted for the size of the whole listing; the returned
     `count` is ignored (contacts.search echoes the requested page size there).
     """
-    items = tuple(parse(item) for item in _objs(body.get(key)))
+    listed = body.get(key)
+    if not isinstance(listed, list):
+        raise malformed(f"`{key}` is not a list")
     total = _int(body.get("total"))
-    return Page(
-        items=items,
-        offset=offset,
-        total=total if total is not None else offset + len(items),
-    )
+    if total is None:
+        raise malformed(f"the `{key}` listing has no `total`")
+    items = tuple(parse(record_of(item, f"an item of `{key}`")) for item in listed)
+    return Page(items=items, offset=offset, total=total)

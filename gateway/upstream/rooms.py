@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from gateway.errors import NotFoundError
 from gateway.upstream.client import paging
-from gateway.upstream.records import RoomRecord, page_of
+from gateway.upstream.records import RoomRecord, page_of, record_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -106,6 +106,9 @@ async def get_room(
         "GET", "rooms.info", credentials, params={"roomId": room_id}
     )
     room = body.get("room")
-    if not isinstance(room, dict) or room.get("t") != "l" or "_id" not in room:
+    if room is None:  # the typing allows it: the room vanished meanwhile
+        raise NotFoundError(f"No livechat room with id {room_id!r}.")
+    room = record_of(room, "`room`")
+    if room.get("t") != "l":
         raise NotFoundError(f"No livechat room with id {room_id!r}.")
     return RoomRecord.from_json(room)

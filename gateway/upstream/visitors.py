@@ -11,6 +11,7 @@ from gateway.upstream.records import (
     RoomRecord,
     VisitorRecord,
     page_of,
+    record_of,
 )
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ async def get_visitor(
         credentials,
         params={"visitorId": visitor_id},
     )
-    return VisitorRecord.from_json(body["visitor"])
+    return VisitorRecord.from_json(record_of(body.get("visitor"), "`visitor`"))
 
 
 async def get_visitor_by_token(
@@ -116,7 +117,9 @@ async def get_visitor_by_token(
     body = await upstream.request(
         "GET", f"livechat/visitor/{segment(token)}", credentials, auth=False
     )
-    return VisitorRecord.from_json(body["visitor"], keep_token=True)
+    return VisitorRecord.from_json(
+        record_of(body.get("visitor"), "`visitor`"), keep_token=True
+    )
 
 
 async def register_visitor(
@@ -129,7 +132,9 @@ async def register_visitor(
         json=registration.to_json(),
         auth=False,
     )
-    return VisitorRecord.from_json(body["visitor"], keep_token=True)
+    return VisitorRecord.from_json(
+        record_of(body.get("visitor"), "`visitor`"), keep_token=True
+    )
 
 
 async def record_page_visit(

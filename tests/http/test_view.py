@@ -226,7 +226,10 @@ def test_negotiate(accept: str | None, expected: str | None) -> None:
             {"json": [{"query": "{ hello }"}]},
             400,
             JSON,
-            http_error("Batching is not enabled", "BAD_REQUEST"),
+            http_error(
+                "Batching is turned off; send one operation per request.",
+                "BATCHING_DISABLED",
+            ),
             id="batch",
         ),
         pytest.param(

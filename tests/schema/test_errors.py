@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import strawberry
-from strawberry.extensions.validation_cache import _get_validate_cache
 
 from gateway.errors import NotFoundError
-from gateway.schema import QUERY_CACHE_SIZE, schema
+from gateway.schema import schema
 from gateway.schema.errors import GatewaySchema, mask_errors
+from gateway.schema.limits import DOCUMENTS
 from tests.conftest import GraphQLClient, start_gateway
 
 if TYPE_CHECKING:
@@ -84,14 +84,16 @@ async def test_upstream_500_is_upstream_error(
 
 
 @pytest.mark.anyio
-async def test_dropped_connection_is_unavailable_after_one_retry(
+async def test_answer_cut_after_its_headers_is_unavailable_and_not_retried(
     gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]], knobs: Any
 ) -> None:
     knobs.update_knobs({"fault_rate": 1.0, "fault_kind": "drop"})
     body = await gql(ROOMS, headers=users["admin"])
     assert body["data"] == {"rooms": None}
     assert body["errors"][0]["extensions"] == {"code": "UPSTREAM_UNAVAILABLE"}
-    assert [c.status for c in upstream.calls(gql.request_id)] == [0, 0]
+    # The sandbox sent the headers, then closed: Rocket.Chat may have acted on
+    # it, so it is not sent again.
+    assert [c.status for c in upstream.calls(gql.request_id)] == [0]
 
 
 @pytest.mark.anyio
@@ -202,18 +204,16 @@ async def test_query_depth_is_limited(
     )
     assert "data" not in body or body["data"] is None
     (error,) = body["errors"]
-    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
-    assert "exceeds maximum operation depth of 12" in error["message"]
+    assert error["extensions"] == {"code": "MAX_DEPTH_LIMIT", "limit": 12}
+    assert "over the maximum operation depth of 12" in error["message"]
     assert upstream.calls(gql.request_id) == []
 
 
 @pytest.mark.anyio
 async def test_repeated_documents_are_validated_once() -> None:
-    # A per-request validation rule would make every cache key unique.
-    cache: Any = _get_validate_cache(QUERY_CACHE_SIZE)
     query = "{ __typename depthProbe: __typename }"
     await schema.execute(query)
-    hits = cache.cache_info().hits
+    validations = DOCUMENTS.validations
     result = await schema.execute(query)
     assert result.errors is None
-    assert cache.cache_info().hits == hits + 1
+    assert DOCUMENTS.validations == validations

@@ -15,6 +15,7 @@ from gateway.loaders import Loaders
 from gateway.schema.contacts import Contact
 from gateway.schema.rooms import Room
 from gateway.schema.visitors import Visitor
+from gateway.upstream.budget import Budget
 from gateway.upstream.client import Credentials, Upstream as RestClient
 from tests.support import rest
 
@@ -194,11 +195,14 @@ async def test_strawberry_relay_resolves_our_nodes(
     async with RestClient.open(upstream.url, settings) as client:
         results = []
         for global_id in (gid("Room", room["_id"]), gid("Visitor", "0" * 24)):
+            budget = Budget(max_calls=10, fan_out=4, timeout=5)
+            bound = client.for_request(budget)
             context = Context(
                 settings=settings,
-                upstream=client,
+                upstream=bound,
                 credentials=credentials,
-                loaders=Loaders(client, credentials, max_fan_out=4),
+                loaders=Loaders(bound, credentials),
+                budget=budget,
             )
             result = await relay_schema.execute(
                 query, variable_values={"id": global_id}, context_value=context

@@ -310,7 +310,10 @@ def raising(exc: Exception) -> Callable[[httpx.Request], httpx.Response]:
             id="dropped",
         ),
         pytest.param(
-            httpx.ReadError("reset mid-body"), UpstreamUnavailableError, 1, id="reset"
+            httpx.ReadError("reset before an answer"),
+            UpstreamUnavailableError,
+            2,
+            id="reset",
         ),
     ],
 )

@@ -1,0 +1,182 @@
+"""Demand control, the per-request fan-out bound and deadline, against the sandbox."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from gateway.config import Settings
+from gateway.schema import schema
+from gateway.schema.cost import estimate
+from tests.conftest import GraphQLClient, start_gateway
+from tests.support import max_in_flight
+
+if TYPE_CHECKING:
+    from tests.conftest import Upstream
+
+COST = {"X-Gateway-Cost": "1"}
+
+
+def estimated(query: str, variables: Any = None, **settings: Any) -> int:
+    from graphql import parse
+
+    return estimate(schema._schema, parse(query), None, variables, Settings(**settings))
+
+
+@pytest.mark.parametrize(
+    ("query", "calls"),
+    [
+        pytest.param("{ rooms { totalCount } }", 1, id="list"),
+        pytest.param("{ rooms(last: 5) { totalCount } }", 2, id="last-alone"),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { visitor { username } } } }",
+            1,
+            id="embedded-free",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { visitor { name } } } }", 11, id="lookups"
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { edges { node { visitorHistory(first: 3) "
+            "{ nodes { visitor { name } } } } } } }",
+            1 + 10 * (1 + 3 * 1),
+            id="nested-lists-multiply",
+        ),
+        pytest.param('{ nodes(ids: ["a", "b", "c"]) { id } }', 3, id="one-per-id"),
+        pytest.param(
+            '{ visitors(term: "", first: 4) { nodes { name } } }', 1, id="search-free"
+        ),
+        pytest.param(
+            '{ visitors(term: "", first: 4) { nodes { status } } }',
+            5,
+            id="search-completed",
+        ),
+        pytest.param(
+            "query($n: Int = 7) { rooms(first: $n) { nodes { contact { name } } } }",
+            8,
+            id="variable-default",
+        ),
+        pytest.param(
+            "{ a: rooms(first: 2) { ...R } b: rooms(first: 2) { ...R } } "
+            "fragment R on RoomConnection { nodes { visitor { name } } }",
+            2 * (1 + 2),
+            id="fragments",
+        ),
+        pytest.param(
+            'mutation { registerVisitor(input: {token: "t"}) { visitor { id } } }',
+            1,
+            id="mutation",
+        ),
+    ],
+)
+def test_estimates(query: str, calls: int) -> None:
+    assert estimated(query) == calls
+
+
+def test_page_size_comes_from_variables() -> None:
+    query = "query($n: Int) { rooms(first: $n) { nodes { visitor { name } } } }"
+    assert estimated(query, {"n": 3}) == 4
+    assert estimated(query) == 1 + 25  # the default page size
+
+
+@pytest.mark.anyio
+async def test_amplification_is_refused_before_any_call(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    upstream.clear()
+    # The issue's 10,001-call query, in the aliases the limits allow.
+    query = (
+        "{ rooms(first: 100) { nodes { visitorHistory(first: 100) "
+        "{ nodes { visitor { name } } } } } }"
+    )
+    body = await gql(query, headers=users["admin"])
+    assert body == {
+        "errors": [
+            {
+                "message": "This operation could make up to 10101 calls to "
+                "Rocket.Chat; at most 250 are allowed. Ask for smaller pages or "
+                "fewer nested lists.",
+                "extensions": {
+                    "code": "COST_ESTIMATED_TOO_EXPENSIVE",
+                    "cost": {"estimated": 10101, "max": 250},
+                },
+            }
+        ]
+    }
+    ids = ", ".join(f'"id{i}"' for i in range(100))
+    many = (
+        "{ " + " ".join(f"n{i}: nodes(ids: [{ids}]) {{ id }}" for i in range(3)) + " }"
+    )
+    body = await gql(many, headers=users["admin"])
+    assert body["errors"][0]["extensions"]["cost"] == {"estimated": 300, "max": 250}
+    assert upstream.calls(gql.request_id) == []
+
+
+@pytest.mark.anyio
+async def test_max_upstream_calls_at_below_and_above(
+    upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    query = "{ rooms(first: 5) { nodes { visitor { name } } } }"  # 6 calls
+    answers = {}
+    for limit in (5, 6, 7):
+        with start_gateway(upstream.url, max_upstream_calls=limit) as url:
+            answers[limit] = await GraphQLClient(url)(
+                query, headers={**users["admin"], **COST}
+            )
+    for limit in (6, 7):
+        assert "errors" not in answers[limit]
+        cost = answers[limit]["extensions"]["cost"]
+        assert (cost["estimated"], cost["max"]) == (6, limit)
+        assert 2 <= cost["used"] <= 6  # visitors are de-duplicated
+    refused = answers[5]
+    assert refused["errors"][0]["extensions"] == {
+        "code": "COST_ESTIMATED_TOO_EXPENSIVE",
+        "cost": {"estimated": 6, "max": 5},
+    }
+    assert refused["extensions"] == {"cost": {"estimated": 6, "used": 0, "max": 5}}
+
+
+@pytest.mark.anyio
+async def test_cost_is_reported_only_when_asked(
+    gql: GraphQLClient, users: dict[str, dict[str, str]]
+) -> None:
+    query = "{ rooms(first: 1) { totalCount } }"
+    plain = await gql(query, headers=users["admin"])
+    asked = await gql(query, headers={**users["admin"], **COST})
+    assert "extensions" not in plain
+    assert asked["extensions"] == {"cost": {"estimated": 1, "used": 1, "max": 250}}
+
+
+@pytest.mark.anyio
+async def test_list_calls_share_the_request_fan_out_bound(
+    upstream: Upstream, users: dict[str, dict[str, str]], knobs: Any
+) -> None:
+    knobs.update_knobs({"latency_ms": 50})
+    query = (
+        "{ "
+        + " ".join(f"r{i}: rooms(first: 1) {{ totalCount }}" for i in range(12))
+        + " }"
+    )
+    with start_gateway(upstream.url, max_fan_out=3) as url:
+        client = GraphQLClient(url)
+        body = await client(query, headers=users["admin"])
+    assert "errors" not in body
+    calls = upstream.calls(client.request_id)
+    assert len(calls) == 12
+    assert max_in_flight(calls) == 3
+
+
+@pytest.mark.anyio
+async def test_request_deadline_gives_partial_data_with_upstream_timeout(
+    upstream: Upstream, users: dict[str, dict[str, str]], knobs: Any
+) -> None:
+    knobs.update_knobs({"latency_ms": 150})
+    query = "{ rooms(first: 6) { nodes { rocketChatId visitor { name } } } }"
+    with start_gateway(upstream.url, max_fan_out=1, request_timeout=0.5) as url:
+        body = await GraphQLClient(url)(query, headers=users["admin"])
+    nodes = body["data"]["rooms"]["nodes"]
+    assert len(nodes) == 6
+    assert any(node["visitor"] is None for node in nodes)
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"UPSTREAM_TIMEOUT"}
+    upstream.wait_for(1)
