@@ -94,9 +94,15 @@ def segment(value: str) -> str:
 
     Every reserved character is encoded (`/`, `?`, `#`, `%`, ...); a segment
     that is only dots is encoded too, so URL normalisation cannot turn it into
-    a step up the path.
+    a step up the path. Text that is not Unicode (a lone surrogate) is
+    BAD_USER_INPUT.
     """
-    encoded = quote(value, safe="")
+    try:
+        encoded = quote(value, safe="")
+    except UnicodeEncodeError as exc:  # a lone surrogate
+        raise BadUserInputError(
+            "A value in this request is not valid Unicode text."
+        ) from exc
     if encoded.strip(".") == "":
         return encoded.replace(".", "%2E")
     return encoded
