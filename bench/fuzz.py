@@ -1,0 +1,91 @@
+"""The long fuzz run, by hand: many cases, figures in a table.
+
+Run: `.venv/bin/python bench/fuzz.py [--cases 10000]`. Serves a sandbox and a
+gateway on loopback, sends schema-driven queries (valid and invalid) and
+malformed bodies from tests/fuzz/cases.py, and prints how many answers were
+5xx, not JSON or INTERNAL_SERVER_ERROR, and the slowest answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis_graphql import Mode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.fuzz.cases import Case, cases, problems, send
+from tests.http.stack import serve_stack
+
+
+def run(count: int, mode: Mode, client: httpx.Client, headers: Any) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "cases": 0,
+        "statuses": collections.Counter(),
+        "problems": [],
+        "slowest_ms": 0.0,
+        "times": [],
+    }
+
+    @settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases(mode))
+    def one(case: Case) -> None:
+        started = time.perf_counter()
+        response = send(client, case, headers)
+        elapsed = (time.perf_counter() - started) * 1000
+        figures["cases"] += 1
+        figures["statuses"][response.status_code] += 1
+        figures["times"].append(elapsed)
+        figures["slowest_ms"] = max(figures["slowest_ms"], elapsed)
+        found = problems(response)
+        if found:
+            figures["problems"].append((case, found))
+
+    one()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000, help="per mode")
+    args = parser.parse_args()
+    with (
+        serve_stack() as urls,
+        httpx.Client(base_url=str(urls["gateway"]), timeout=60) as client,
+    ):
+        results = {
+            mode.name.lower(): run(args.cases, mode, client, urls["headers"])
+            for mode in (Mode.POSITIVE, Mode.NEGATIVE)
+        }
+    print(
+        f"{'mode':9} {'cases':>6} {'5xx':>4} {'problems':>8} {'p99 ms':>7} "
+        f"{'slowest ms':>10}  statuses"
+    )
+    for mode, f in results.items():
+        times = sorted(f["times"]) or [0.0]
+        p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+        fives = sum(n for s, n in f["statuses"].items() if s >= 500)
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(f["statuses"].items()))
+        print(
+            f"{mode:9} {f['cases']:>6} {fives:>4} {len(f['problems']):>8} "
+            f"{p99:>7.1f} {f['slowest_ms']:>10.1f}  {statuses}"
+        )
+    for mode, f in results.items():
+        for case, found in f["problems"][:20]:
+            print(mode, found, case.body[:300])
+
+
+if __name__ == "__main__":
+    main()
