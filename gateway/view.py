@@ -35,6 +35,7 @@ from strawberry.types.graphql import OperationType
 
 from gateway.graphiql import render_page
 from gateway.schema.errors import request_error_code
+from gateway.telemetry.requests import current
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -174,6 +175,9 @@ class GraphQLView(GraphQL[Any, None]):
             return
         request = Request(scope, receive)
         media_type = negotiate(request.headers.get("accept")) or APPLICATION_JSON
+        record = current()
+        if record is not None:
+            record.graphql = True
         try:
             response = await self._answer(request)
         except HTTPError as exc:
@@ -213,6 +217,8 @@ class GraphQLView(GraphQL[Any, None]):
         if status == 405 and "Allow" not in (headers or {}):
             headers = {**(headers or {}), "Allow": ALLOWED_METHODS}
         code = HTTP_ERROR_CODES.get(status, "BAD_REQUEST")
+        if (record := current()) is not None:
+            record.error_codes.append(code)
         return Response(
             self.encode_json(error_body(message, code)),
             status_code=status,
@@ -226,6 +232,8 @@ class GraphQLView(GraphQL[Any, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        if (record := current()) is not None:
+            record.graphql = False  # a page for a browser, not an operation
         app = request.scope.get("app")
         demo_headers = getattr(getattr(app, "state", None), "demo_headers", None)
         page = render_page(
@@ -290,6 +298,9 @@ class GraphQLView(GraphQL[Any, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         allowed = OperationType.from_http(request_adapter.method)
+        if (record := current()) is not None:
+            # Refined from the document by the schema's operation extension.
+            record.operation_name = request_data.operation_name
         try:
             return await self.schema.execute(
                 request_data.query,
@@ -327,6 +338,15 @@ class GraphQLView(GraphQL[Any, None]):
                 if isinstance(formatted, dict):
                     extensions = formatted.setdefault("extensions", {})
                     extensions.setdefault("code", request_error_code(error))
+        if (record := current()) is not None:
+            record.has_data = result.data is not None and not is_request_error(result)
+            for formatted in processed.get("errors") or ():
+                if not isinstance(formatted, dict):
+                    continue
+                extensions = formatted.get("extensions") or {}
+                code = extensions.get("code") if isinstance(extensions, dict) else None
+                if isinstance(code, str):
+                    record.error_codes.append(code)
         return processed
 
     def create_response(
