@@ -8,9 +8,13 @@ from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> None:
+    from gateway.documents import ManifestError
     from gateway.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
+    try:
+        serve(host=args.host, port=args.port, workers=args.workers)
+    except ManifestError as exc:
+        raise SystemExit(f"rc-gateway serve: GATEWAY_TRUSTED_DOCUMENTS: {exc}") from exc
 
 
 def _sandbox(args: argparse.Namespace) -> None:

@@ -19,6 +19,7 @@ CORS_MAX_AGE = 600
 APQ_CACHE_SIZE = 1000
 APQ_TTL = 86400
 REDIS_TIMEOUT = 0.5
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 # An origin is scheme://host[:port]: no path, no trailing slash (a browser's
 # Origin header never has one, so such an entry could never match).
 _ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?|\*")
@@ -136,6 +137,13 @@ class Settings(BaseSettings):
                     f"{origin!r} is not an origin: use scheme://host[:port], "
                     "without a path or trailing slash, or `*`"
                 )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(REDIS_SCHEMES):
+            raise ValueError("use a redis://, rediss:// or unix:// URL")
         return value
 
     @model_validator(mode="after")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -375,3 +378,29 @@ def test_a_bad_manifest_stops_the_start(
 def test_trusted_only_needs_a_manifest() -> None:
     with pytest.raises(ValueError, match="needs GATEWAY_TRUSTED_DOCUMENTS"):
         Settings(trusted_documents_only=True)
+
+
+def test_serve_stops_at_start_on_a_bad_manifest(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text('{"a": ""}')
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway", "serve", "--port", "0"],
+        env={**os.environ, "GATEWAY_TRUSTED_DOCUMENTS": str(path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"rc-gateway serve: GATEWAY_TRUSTED_DOCUMENTS: {path}: "
+        "document 'a' is not a GraphQL string\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["localhost:6379", "http://redis.internal", "redis.internal"]
+)
+def test_redis_url_needs_a_redis_scheme(url: str) -> None:
+    with pytest.raises(ValueError, match="use a redis://, rediss:// or unix:// URL"):
+        Settings(redis_url=url)
