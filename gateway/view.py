@@ -39,6 +39,7 @@ from strawberry.schema.exceptions import (
 )
 from strawberry.types.graphql import OperationType
 
+from gateway.config import APQ_CACHE_SIZE
 from gateway.documents import DocumentError, MemoryStore, PersistedDocuments
 from gateway.documents.resolve import BAD_REQUEST, CACHE_CONTROL
 from gateway.graphiql import render_page
@@ -184,7 +185,7 @@ class GraphQLView(GraphQL[Any, None]):
         )
         self._context_getter = context_getter
         self.persist_headers = persist_headers
-        self.documents = documents or PersistedDocuments(MemoryStore(1000))
+        self.documents = documents or PersistedDocuments(MemoryStore(APQ_CACHE_SIZE))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

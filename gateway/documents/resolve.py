@@ -151,13 +151,13 @@ class PersistedDocuments:
             return Resolved(text)
         if sha256_hex(query) != digest:
             raise DocumentError("provided sha does not match query", BAD_REQUEST)
+        if self.trusted is not None and digest in self.trusted.by_sha256:
+            return Resolved(query)  # already known: nothing to store
         if self.trusted_only:
             self._check_trusted(digest)
-            return Resolved(query)
         if self.store is None:
             raise DocumentError(NOT_SUPPORTED_MESSAGE, NOT_SUPPORTED)
-        known = self.trusted is not None and digest in self.trusted.by_sha256
-        return Resolved(query, None if known else digest)
+        return Resolved(query, digest)
 
     @property
     def _apq_usable(self) -> bool:

@@ -155,6 +155,23 @@ def test_malformed_persisted_queries_are_400(
     )
 
 
+@pytest.mark.parametrize("document_id", [42, "", ["a"]])
+def test_a_document_id_that_is_not_a_string_is_400(
+    client: Client, document_id: object
+) -> None:
+    assert answer(client.post({"documentId": document_id})) == (
+        400,
+        {
+            "errors": [
+                {
+                    "message": "`documentId` must be a non-empty string.",
+                    "extensions": {"code": "BAD_REQUEST"},
+                }
+            ]
+        },
+    )
+
+
 def deep_query(depth: int) -> str:
     query = "rocketChatId"
     for _ in range(depth):
