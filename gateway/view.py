@@ -252,6 +252,10 @@ class GraphQLView(GraphQL[Any, None]):
         )
 
     def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a persisted document is an operation, whatever Accept says.
+        params = request.query_params
+        if "documentId" in params or "extensions" in params:
+            return False
         return self.graphql_ide is not None and super().should_render_graphql_ide(
             request
         )

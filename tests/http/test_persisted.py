@@ -114,6 +114,20 @@ def test_registration_over_get_with_variables(client: Client) -> None:
     assert [answer(first), answer(then)] == [(200, expected)] * 2
 
 
+def test_hash_only_get_is_an_operation_even_for_a_browser_accept(
+    client: Client,
+) -> None:
+    query = "query ApqBrowser { rooms(first: 1) { totalCount } }"
+    expected = client.post({"query": query, "extensions": apq(sha(query))}).json()
+    assert "errors" not in expected
+    browser = "text/html,application/xhtml+xml,*/*;q=0.8"
+    for params in ({"extensions": apq(sha(query))}, {"documentId": sha(query)}):
+        response = client.get(params, accept=browser)
+        assert answer(response) == (200, expected)
+    unknown = client.get({"extensions": apq(sha("{ nope }"))}, accept="*/*")
+    assert answer(unknown) == (200, NOT_FOUND)
+
+
 @pytest.mark.parametrize(
     ("extensions", "query", "message"),
     [
