@@ -13,6 +13,8 @@ from starlette.routing import Route
 from gateway.access import AccessMiddleware
 from gateway.config import Settings, load_settings
 from gateway.context import build_context
+from gateway.cors import cors_middleware
+from gateway.documents import PersistedDocuments
 from gateway.graphiql import asset_routes
 from gateway.probes import Readiness, metrics, readyz
 from gateway.schema import schema
@@ -63,11 +65,16 @@ def create_app(
         collected, Tracing(tracer_provider) if tracer_provider is not None else None
     )
 
+    documents = PersistedDocuments.from_settings(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         try:
             async with Upstream.open(upstream_url, settings, telemetry) as upstream:
-                yield {"upstream": upstream}
+                try:
+                    yield {"upstream": upstream}
+                finally:
+                    await documents.aclose()
         finally:
             if owned_provider is not None:
                 owned_provider.shutdown()  # type: ignore[attr-defined]
@@ -78,6 +85,7 @@ def create_app(
         context_getter=build_context,
         graphiql=settings.graphiql,
         persist_headers=settings.graphiql_persist_headers,
+        documents=documents,
     )
     routes = [
         # Every method reaches the view, which answers 405 as a JSON error.
@@ -88,16 +96,19 @@ def create_app(
     ]
     if collected is not None:
         routes.append(Route("/metrics", metrics, methods=["GET"]))
+    sandbox = settings.rocketchat_url is None or demo_headers is not None
     app = Starlette(
         routes=routes,
-        lifespan=lifespan,
+        # Outermost first: the access line covers CORS preflights too.
         middleware=[
             Middleware(
                 AccessMiddleware,
                 telemetry=telemetry,
                 forwarded_allow_ips=settings.forwarded_allow_ips,
-            )
+            ),
+            *cors_middleware(settings, sandbox=sandbox),
         ],
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.upstream_url = upstream_url

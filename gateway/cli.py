@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 # serve options that are also settings: option → Settings field.
 SERVE_SETTINGS = {
@@ -24,6 +25,7 @@ def package_version() -> str:
 
 def _serve(args: argparse.Namespace) -> None:
     from gateway.config import ConfigError
+    from gateway.documents import ManifestError
     from gateway.serve import serve
 
     overrides = {
@@ -41,6 +43,8 @@ def _serve(args: argparse.Namespace) -> None:
         )
     except ConfigError as exc:
         raise SystemExit(f"rc-gateway: {exc}") from None
+    except ManifestError as exc:
+        raise SystemExit(f"rc-gateway serve: GATEWAY_TRUSTED_DOCUMENTS: {exc}") from exc
 
 
 def _config(args: argparse.Namespace) -> None:
@@ -89,6 +93,23 @@ def _export_schema(args: argparse.Namespace) -> None:
     from gateway.schema import schema
 
     sys.stdout.write(print_schema(schema) + "\n")
+
+
+def _check_documents(args: argparse.Namespace) -> None:
+    from gateway.documents import ManifestError
+    from gateway.documents.check import check_manifest
+    from gateway.schema import schema
+
+    try:
+        count, problems = check_manifest(args.file, schema)
+    except ManifestError as exc:
+        raise SystemExit(f"rc-gateway trusted-documents: {exc}") from exc
+    for document_id, found in problems.items():
+        for problem in found:
+            print(f"{document_id}: {problem}", file=sys.stderr)
+    if problems:
+        raise SystemExit(f"{args.file}: {len(problems)} of {count} documents fail")
+    print(f"{args.file}: {count} documents OK")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +227,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the schema as SDL (what schema.graphql holds).",
     )
     export.set_defaults(func=_export_schema)
+
+    trusted = commands.add_parser(
+        "trusted-documents",
+        help="trusted documents",
+        description="Work with a manifest of trusted documents (hash → document).",
+    )
+    trusted_commands = trusted.add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    check = trusted_commands.add_parser(
+        "check",
+        help="validate a manifest against the schema",
+        description="Parse and validate every document of a trusted manifest.",
+    )
+    check.add_argument("file", type=Path, help="JSON manifest (hash → document)")
+    check.set_defaults(func=_check_documents)
     return parser
 
 

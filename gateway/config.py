@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
 import os
-from typing import TYPE_CHECKING, Any, Literal
+import re
+from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import Field, HttpUrl, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,6 +26,14 @@ MAX_CONNECTIONS = 100
 READINESS_CACHE_SECONDS = 5.0
 ENV_PREFIX = "GATEWAY_"
 MASK = "********"
+CORS_MAX_AGE = 600
+APQ_CACHE_SIZE = 1000
+APQ_TTL = 86400
+REDIS_TIMEOUT = 0.5
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+# An origin is scheme://host[:port]: no path, no trailing slash (a browser's
+# Origin header never has one, so such an entry could never match).
+_ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?|\*")
 
 
 class Settings(BaseSettings):
@@ -76,6 +87,49 @@ class Settings(BaseSettings):
         ),
         json_schema_extra={"secret": True},
     )
+    cors_origins: Annotated[list[str] | None, NoDecode] = Field(
+        default=None,
+        description=(
+            "Origins allowed to call the gateway from a browser (comma-separated "
+            "or a JSON list; `*` for any, only without credentials). Unset: local "
+            "dev origins in sandbox mode, none in front of Rocket.Chat."
+        ),
+    )
+    cors_allow_credentials: bool = Field(
+        default=False,
+        description="Let browsers send cookies / `credentials: 'include'` requests.",
+    )
+    cors_max_age: int = Field(
+        default=CORS_MAX_AGE, ge=0, description="Seconds a browser caches a preflight."
+    )
+    apq: bool = Field(
+        default=True, description="Accept automatic persisted queries (APQ)."
+    )
+    apq_cache_size: int = Field(
+        default=APQ_CACHE_SIZE,
+        ge=1,
+        description="Documents the in-process APQ store keeps (least recently used).",
+    )
+    apq_ttl: int = Field(
+        default=APQ_TTL, ge=1, description="Seconds an APQ document lives in Redis."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for state shared across instances (the APQ store).",
+    )
+    redis_timeout: float = Field(
+        default=REDIS_TIMEOUT,
+        gt=0,
+        description="Seconds to wait for Redis before treating it as unavailable.",
+    )
+    trusted_documents: Path | None = Field(
+        default=None,
+        description="JSON manifest of trusted documents (hash → document).",
+    )
+    trusted_documents_only: bool = Field(
+        default=False,
+        description="Refuse every document that is not in the trusted manifest.",
+    )
     sandbox: bool = Field(
         default=True,
         description=(
@@ -108,6 +162,47 @@ class Settings(BaseSettings):
     )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics.")
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: list[str] | None) -> list[str] | None:
+        for origin in value or ():
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: use scheme://host[:port], "
+                    "without a path or trailing slash, or `*`"
+                )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(REDIS_SCHEMES):
+            raise ValueError("use a redis://, rediss:// or unix:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Self:
+        if self.cors_allow_credentials and "*" in (self.cors_origins or ()):
+            raise ValueError(
+                "GATEWAY_CORS_ORIGINS=* cannot be combined with "
+                "GATEWAY_CORS_ALLOW_CREDENTIALS=true: list the allowed origins"
+            )
+        if self.trusted_documents_only and self.trusted_documents is None:
+            raise ValueError(
+                "GATEWAY_TRUSTED_DOCUMENTS_ONLY=true needs GATEWAY_TRUSTED_DOCUMENTS"
+            )
+        return self
+
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
     def _lower_case(cls, value: Any) -> Any:
@@ -134,7 +229,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> Settings:
+    def _consistent(self) -> Self:
         if (
             "default_page_size" not in self.model_fields_set
             and self.default_page_size > self.max_page_size
@@ -252,7 +347,8 @@ def _rule(field: str, error: ErrorDetails) -> str:
         return "must be an http:// or https:// URL"
     if kind in ("dict_type", "json_invalid", "json_type"):
         return "must be a JSON object"
-    return error["msg"].removeprefix("Value error, ")
+    message = error["msg"].removeprefix("Value error, ")
+    return message if message.startswith("must ") else f"must be valid ({message})"
 
 
 def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -292,10 +388,12 @@ def _show(field: str, value: Any) -> str:
         return "(unset)"
     if is_secret(field):
         return MASK
-    if isinstance(value, HttpUrl):
-        if value.password:
-            return str(value).replace(f":{value.password}@", f":{MASK}@", 1)
-        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    # A URL's password (Rocket.Chat's, Redis') is masked, the rest shown.
+    return _URL_PASSWORD.sub(rf"\1{MASK}@", str(value))
+
+
+_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/@]*@", re.IGNORECASE)

@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 
 from gateway.config import env_name, load_settings, unknown_variables
+from gateway.documents import load_manifest
 from gateway.telemetry.logs import log_config
 from gateway.telemetry.multiprocess import metrics_directory
 
@@ -68,6 +69,9 @@ def serve(
     logging.config.dictConfig(logging_config)
     for warning in unknown_variables():
         logger.warning(warning)
+    if settings.trusted_documents is not None:
+        # Read once here too, so a bad manifest stops the start, not each worker.
+        load_manifest(settings.trusted_documents)
     with contextlib.ExitStack() as stack:
         if workers > 1:
             # Before the app (and prometheus-client's value class) is loaded.

@@ -22,7 +22,7 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 def test_every_command_and_option_has_help() -> None:
     parser = build_parser()
     commands = subcommands(parser)
-    assert set(commands) == {"serve", "config", "sandbox", "export-schema"}
+    assert {"serve", "config", "sandbox", "export-schema"} <= set(commands)
     helped = {
         action.dest
         for action in parser._actions

@@ -22,6 +22,8 @@ RANKS = {
     "gateway.access": 4,
     "gateway.probes": 4,
     "gateway.graphiql": 5,
+    "gateway.cors": 5,
+    "gateway.documents": 5,
     "gateway.schema": 6,
     "gateway.context": 7,
     "gateway.loaders": 8,

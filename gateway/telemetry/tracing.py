@@ -56,10 +56,11 @@ def provider_from_environment() -> TracerProvider | None:
             "installed (pip install 'rc-gateway[otel]'); tracing is off"
         )
         return None
-    # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over this default.
-    provider = SdkTracerProvider(
-        resource=Resource.create({"service.name": SERVICE_NAME})
-    )
+    # OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES name the service; else ours.
+    resource = Resource.create()
+    if str(resource.attributes.get("service.name", "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({"service.name": SERVICE_NAME}))
+    provider = SdkTracerProvider(resource=resource)
     exporters = os.environ.get("OTEL_TRACES_EXPORTER", "otlp").lower().split(",")
     for name in (name.strip() for name in exporters):
         exporter: SpanExporter
