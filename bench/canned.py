@@ -180,7 +180,9 @@ class Delayed(asyncio.Protocol):
             if len(rest) < length:
                 return
             self.buffer = rest[length:]
-            asyncio.ensure_future(self.answer(method, target, headers))
+            task = asyncio.ensure_future(self.answer(method, target, headers))
+            self.server.tasks.add(task)
+            task.add_done_callback(self.server.tasks.discard)
 
     async def answer(self, method: str, target: str, headers: dict[str, str]) -> None:
         started = time.monotonic()
@@ -203,6 +205,7 @@ class DelayedServer:
     def __init__(self, directory: Path, latency_ms: float) -> None:
         self.latency = latency_ms / 1000
         self.log: list[tuple[str, float, float]] = []
+        self.tasks: set[asyncio.Future[None]] = set()
         self.rooms = (directory / "rooms.json").read_bytes()
         self.registered = (directory / "visitor.json").read_bytes()
         self.visitors = {

@@ -354,7 +354,18 @@ def main() -> None:
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
         stack.enter_context(
             process(
-                [python, "-m", "gateway", "sandbox", "--port", str(sandbox_port), "--db", ":memory:", "--visitors", "2000"],
+                [
+                    python,
+                    "-m",
+                    "gateway",
+                    "sandbox",
+                    "--port",
+                    str(sandbox_port),
+                    "--db",
+                    ":memory:",
+                    "--visitors",
+                    "2000",
+                ],
                 f"{sandbox_url}/_sandbox/options",
             )
         )
@@ -391,7 +402,16 @@ def main() -> None:
                 latency = float(name.removesuffix("ms"))
                 stack.enter_context(
                     process(
-                        [python, "-m", "bench.canned", "serve", str(work), str(port), "--latency-ms", str(latency)],
+                        [
+                            python,
+                            "-m",
+                            "bench.canned",
+                            "serve",
+                            str(work),
+                            str(port),
+                            "--latency-ms",
+                            str(latency),
+                        ],
                         f"{url}/_log",
                     )
                 )
