@@ -55,10 +55,6 @@ def state(room: dict[str, Any]) -> str:
     return "OPEN"
 
 
-def boolean(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
 def emails(visitor: dict[str, Any]) -> list[dict[str, str]]:
     return [{"address": e["address"]} for e in visitor.get("visitorEmails") or ()]
 
@@ -146,7 +142,8 @@ def build_app(upstream: str, transport: str) -> Starlette:
                 for i in ids
             )
         )
-        return {i: body["visitor"] for i, body in zip(ids, found, strict=True)}
+        # A visitor that cannot be read is null, as the gateway answers it.
+        return {i: body.get("visitor") for i, body in zip(ids, found, strict=True)}
 
     async def scalars(request: Request) -> Response:
         rooms = (await rooms_page(await begin(request)))["rooms"]
@@ -156,8 +153,8 @@ def build_app(upstream: str, transport: str) -> Starlette:
                 "rocketChatId": r["_id"],
                 "name": r.get("fname"),
                 "state": state(r),
-                "open": boolean(r.get("open")),
-                "onHold": boolean(r.get("onHold")),
+                "open": r.get("open") is True,
+                "onHold": r.get("onHold") is True,
                 "messageCount": r.get("msgs"),
                 "userCount": r.get("usersCount"),
                 "createdAt": r.get("ts"),
@@ -195,7 +192,9 @@ def build_app(upstream: str, transport: str) -> Starlette:
         nodes = []
         for room in rooms:
             v = visitors[room["v"]["_id"]]
-            nodes.append({"visitor": {"name": v.get("name"), "emails": emails(v)}})
+            nodes.append(
+                {"visitor": {"name": v.get("name"), "emails": emails(v)} if v else None}
+            )
         return answer({"rooms": {"nodes": nodes}})
 
     async def console(request: Request) -> Response:
@@ -222,7 +221,9 @@ def build_app(upstream: str, transport: str) -> Starlette:
                         "username": v.get("username"),
                         "emails": emails(v),
                         "phones": phones(v),
-                    },
+                    }
+                    if v
+                    else None,
                     "servedBy": {"username": served.get("username")}
                     if served
                     else None,

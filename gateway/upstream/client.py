@@ -30,7 +30,7 @@ from gateway.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
-from gateway.upstream.transport import AiohttpTransport
+from gateway.upstream.transport import AiohttpTransport, no_cookies
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -131,6 +131,7 @@ class Upstream:
         async with httpx.AsyncClient(
             base_url=base_url.rstrip("/") + API_PREFIX,
             transport=transport,
+            cookies=no_cookies(),
             timeout=httpx.Timeout(settings.upstream_timeout),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,

@@ -28,14 +28,16 @@ exceptions httpcore would have raised for the same failure:
 
 What the transport does not do, on purpose: follow redirects (httpx's client
 decides), decompress (httpx decodes `Content-Encoding`), keep cookies (a
-`DummyCookieJar`: one pool serves every caller, so nothing one answer sets may
-travel with another caller's call), or read proxy settings from the
+`DummyCookieJar`, and `no_cookies()` for the httpx client above it: one pool
+serves every caller, so nothing one answer sets may travel with another
+caller's call), or read proxy settings from the
 environment.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -75,6 +77,17 @@ def httpx_errors(request: httpx.Request) -> Iterator[None]:
         raise httpx.UnsupportedProtocol(str(exc), request=request) from exc
     except aiohttp.ClientConnectionError as exc:
         raise httpx.ReadError(str(exc), request=request) from exc
+
+
+def no_cookies() -> http.cookiejar.CookieJar:
+    """A cookie jar that keeps nothing, for the shared `httpx.AsyncClient`.
+
+    httpx's client stores every `Set-Cookie` it sees and sends it with later
+    requests; one client serves every caller, so it must store none.
+    """
+    return http.cookiejar.CookieJar(
+        policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
+    )
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
