@@ -11,6 +11,8 @@ from starlette.routing import Route
 
 from gateway.config import Settings
 from gateway.context import build_context
+from gateway.cors import cors_middleware
+from gateway.documents import PersistedDocuments
 from gateway.graphiql import asset_routes
 from gateway.schema import schema
 from gateway.upstream.client import Upstream
@@ -45,16 +47,22 @@ def create_app(
     on `app.state` for the GraphiQL page to pre-fill.
     """
 
+    documents = PersistedDocuments.from_settings(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         async with Upstream.open(upstream_url, settings) as upstream:
-            yield {"upstream": upstream}
+            try:
+                yield {"upstream": upstream}
+            finally:
+                await documents.aclose()
 
     view = GraphQLView(
         schema,
         context_getter=build_context,
         graphiql=settings.graphiql,
         persist_headers=settings.graphiql_persist_headers,
+        documents=documents,
     )
     routes = [
         # Every method reaches the view, which answers 405 as a JSON error.
@@ -62,7 +70,12 @@ def create_app(
         *asset_routes(),
         Route("/healthz", healthz, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    sandbox = settings.rocketchat_url is None or demo_headers is not None
+    app = Starlette(
+        routes=routes,
+        middleware=cors_middleware(settings, sandbox=sandbox),
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.upstream_url = upstream_url
     app.state.demo_headers = dict(demo_headers) if demo_headers else None

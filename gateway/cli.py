@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> None:
+    from gateway.documents import ManifestError
     from gateway.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
+    try:
+        serve(host=args.host, port=args.port, workers=args.workers)
+    except ManifestError as exc:
+        raise SystemExit(f"rc-gateway serve: GATEWAY_TRUSTED_DOCUMENTS: {exc}") from exc
 
 
 def _sandbox(args: argparse.Namespace) -> None:
@@ -43,6 +48,23 @@ def _export_schema(args: argparse.Namespace) -> None:
     from gateway.schema import schema
 
     sys.stdout.write(print_schema(schema) + "\n")
+
+
+def _check_documents(args: argparse.Namespace) -> None:
+    from gateway.documents import ManifestError
+    from gateway.documents.check import check_manifest
+    from gateway.schema import schema
+
+    try:
+        count, problems = check_manifest(args.file, schema)
+    except ManifestError as exc:
+        raise SystemExit(f"rc-gateway trusted-documents: {exc}") from exc
+    for document_id, found in problems.items():
+        for problem in found:
+            print(f"{document_id}: {problem}", file=sys.stderr)
+    if problems:
+        raise SystemExit(f"{args.file}: {len(problems)} of {count} documents fail")
+    print(f"{args.file}: {count} documents OK")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.set_defaults(func=_export_schema)
+
+    trusted = commands.add_parser("trusted-documents", help="trusted documents")
+    trusted_commands = trusted.add_subparsers(dest="action", required=True)
+    check = trusted_commands.add_parser(
+        "check", help="validate a manifest against the schema"
+    )
+    check.add_argument("file", type=Path, help="JSON manifest (hash → document)")
+    check.set_defaults(func=_check_documents)
     return parser
 
 

@@ -13,6 +13,7 @@ import uvicorn
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.documents import load_manifest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -51,6 +52,9 @@ def embedded_sandbox() -> Iterator[str]:
 def serve(*, host: str, port: int, workers: int) -> None:
     """Serve the gateway; without ROCKETCHAT_URL, in front of the demo sandbox."""
     settings = Settings()
+    if settings.trusted_documents is not None:
+        # Read once here too, so a bad manifest stops the start, not each worker.
+        load_manifest(settings.trusted_documents)
     with contextlib.ExitStack() as stack:
         if settings.rocketchat_url is not None:
             upstream_url = str(settings.rocketchat_url)

@@ -15,10 +15,15 @@ specification instead:
   `application/json` (UTF-8) a 415; a body that is not JSON a 400;
 - every HTTP-level error is a JSON body `{"errors": [...]}` with a stable
   `extensions.code`, never plain text.
+
+Persisted documents (APQ hashes, trusted `documentId`s) are resolved to a
+query string by `gateway.documents` first, so they go through the same
+parse, validation and limits as any query.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from typing import TYPE_CHECKING, Any
@@ -28,12 +33,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import (
     CannotGetOperationTypeError,
     InvalidOperationTypeError,
 )
 from strawberry.types.graphql import OperationType
 
+from gateway.config import APQ_CACHE_SIZE
+from gateway.documents import DocumentError, MemoryStore, PersistedDocuments
+from gateway.documents.resolve import BAD_REQUEST, CACHE_CONTROL
 from gateway.graphiql import render_page
 from gateway.schema.errors import request_error_code
 
@@ -43,7 +52,7 @@ if TYPE_CHECKING:
     from cross_web import AsyncHTTPRequestAdapter
     from starlette.types import Receive, Scope, Send
     from starlette.websockets import WebSocket
-    from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+    from strawberry.http import GraphQLHTTPResponse
     from strawberry.http.types import QueryParams
     from strawberry.schema import BaseSchema
     from strawberry.types import ExecutionResult
@@ -131,6 +140,13 @@ def check_json_body(content_type: str | None) -> None:
             raise HTTPError(415, f"Unsupported charset {charset!r}; use utf-8.")
 
 
+@dataclasses.dataclass
+class DocumentRequestData(GraphQLRequestData):
+    """Strawberry's request data plus the `documentId` a client may send."""
+
+    document_id: object = None
+
+
 def error_body(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
@@ -152,7 +168,8 @@ class GraphQLView(GraphQL[Any, None]):
 
     `graphiql` turns the GraphiQL page (GET with an HTML `Accept` and no
     query) on or off; `persist_headers` lets GraphiQL keep the headers editor
-    in the browser's localStorage.
+    in the browser's localStorage; `documents` resolves persisted queries
+    (default: APQ in an in-process store, no trusted documents).
     """
 
     def __init__(
@@ -162,6 +179,7 @@ class GraphQLView(GraphQL[Any, None]):
         context_getter: ContextGetter,
         graphiql: bool = True,
         persist_headers: bool = False,
+        documents: PersistedDocuments | None = None,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -169,6 +187,7 @@ class GraphQLView(GraphQL[Any, None]):
         )
         self._context_getter = context_getter
         self.persist_headers = persist_headers
+        self.documents = documents or PersistedDocuments(MemoryStore(APQ_CACHE_SIZE))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -182,6 +201,8 @@ class GraphQLView(GraphQL[Any, None]):
             response = self._error(exc.status, exc.message, media_type, exc.headers)
         except HTTPException as exc:
             response = self._error(exc.status_code, exc.reason, media_type)
+        except DocumentError as exc:
+            response = self._document_error(exc, media_type)
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
@@ -222,7 +243,21 @@ class GraphQLView(GraphQL[Any, None]):
             media_type=f"{media_type}; charset=utf-8",
         )
 
+    def _document_error(self, exc: DocumentError, media_type: str) -> Response:
+        """Malformed is a 400; not found / not trusted is a request error."""
+        bad = exc.code == BAD_REQUEST or media_type == GRAPHQL_RESPONSE_JSON
+        return Response(
+            self.encode_json(error_body(exc.message, exc.code)),
+            status_code=400 if bad else 200,
+            headers={"Cache-Control": CACHE_CONTROL},
+            media_type=f"{media_type}; charset=utf-8",
+        )
+
     def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a persisted document is an operation, whatever Accept says.
+        params = request.query_params
+        if "documentId" in params or "extensions" in params:
+            return False
         return self.graphql_ide is not None and super().should_render_graphql_ide(
             request
         )
@@ -274,13 +309,18 @@ class GraphQLView(GraphQL[Any, None]):
                 raise HTTPError(
                     400, "The request body must be a JSON object with a `query`."
                 )
+        else:
+            body = dict(request.query_params)
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, str | None):
                 raise HTTPError(
                     400, "The GraphQL operation's `operationName` must be a string."
                 )
-        return data
+        if isinstance(data, list):
+            return data
+        document_id = body.get("documentId") if isinstance(body, dict) else None
+        return DocumentRequestData(**vars(data), document_id=document_id)
 
     async def execute_single(
         self,
@@ -292,9 +332,14 @@ class GraphQLView(GraphQL[Any, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         allowed = OperationType.from_http(request_adapter.method)
+        resolved = await self.documents.resolve(
+            request_data.query,
+            request_data.extensions,
+            getattr(request_data, "document_id", None),
+        )
         try:
-            return await self.schema.execute(
-                request_data.query,
+            result = await self.schema.execute(
+                resolved.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
                 context_value=context,
@@ -316,6 +361,11 @@ class GraphQLView(GraphQL[Any, None]):
             raise HTTPError(400, exc.as_http_error_reason()) from exc
         except MissingQueryError as exc:
             raise HTTPError(400, "No GraphQL query found in the request.") from exc
+        # Stored only once it validated, as Apollo Server does: a document that
+        # cannot run is not worth a slot.
+        if resolved.register and resolved.query and not is_request_error(result):
+            await self.documents.register(resolved.register, resolved.query)
+        return result
 
     async def process_result(
         self, request: Request, result: ExecutionResult

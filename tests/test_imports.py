@@ -20,6 +20,8 @@ RANKS = {
     "gateway.app": 3,
     "gateway.view": 4,
     "gateway.graphiql": 5,
+    "gateway.cors": 5,
+    "gateway.documents": 5,
     "gateway.schema": 6,
     "gateway.context": 7,
     "gateway.loaders": 8,
