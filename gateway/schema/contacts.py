@@ -130,7 +130,7 @@ class ContactChannel:
 )
 class Contact(relay.Node):
     raw_id: relay.NodeID[str]
-    name: str
+    name: str | None = strawberry.field(graphql_type=str)
     emails: list[Email]
     phones: list[Phone]
     contact_manager: User | None = strawberry.field(
@@ -148,8 +148,8 @@ class Contact(relay.Node):
     channels: list[ContactChannel] = strawberry.field(
         description="Each visitor/source the contact was reached through."
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
+    updated_at: datetime | None = strawberry.field(graphql_type=datetime)
     last_chat_at: datetime | None
     import_ids: list[str] = strawberry.field(
         description="Ids from an import, if the contact was imported."

@@ -72,19 +72,23 @@ class Department:
 
 @strawberry.type(description="The last message of a room.")
 class LastMessage:
-    rocket_chat_id: str
-    text: str = strawberry.field(description="The text; empty for system messages.")
-    created_at: datetime
+    rocket_chat_id: str | None = strawberry.field(graphql_type=str)
+    text: str | None = strawberry.field(
+        graphql_type=str, description="The text; empty for system messages."
+    )
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
     author: User | None
 
 
 @strawberry.type(description="A page the visitor opened, from its navigation history.")
 class PageVisit:
     rocket_chat_id: str
-    title: str
-    url: str
-    change: str = strawberry.field(description="`url` or `title`.")
-    created_at: datetime
+    title: str | None = strawberry.field(graphql_type=str)
+    url: str | None = strawberry.field(graphql_type=str)
+    change: str | None = strawberry.field(
+        graphql_type=str, description="`url` or `title`."
+    )
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
     expires_at: datetime | None = strawberry.field(
         description="Set when the visit was recorded without a room."
     )
@@ -118,8 +122,9 @@ def room_state(record: RoomRecord) -> RoomState:
 )
 class Room(relay.Node):
     raw_id: relay.NodeID[str]
-    name: str = strawberry.field(
-        description="Display name (`fname`): the visitor's name when it opened."
+    name: str | None = strawberry.field(
+        graphql_type=str,
+        description="Display name (`fname`): the visitor's name when it opened.",
     )
     state: RoomState = strawberry.field(
         description="Derived from `open`, `onHold` and `servedBy`."
@@ -128,16 +133,18 @@ class Room(relay.Node):
     on_hold: bool = strawberry.field(
         description="True while an agent has put the conversation on hold."
     )
-    message_count: int = strawberry.field(
-        description="Messages in the room (`msgs`), navigation entries included."
+    message_count: int | None = strawberry.field(
+        graphql_type=int,
+        description="Messages in the room (`msgs`), navigation entries included.",
     )
-    user_count: int = strawberry.field(
-        description="Users subscribed to the room (`usersCount`)."
+    user_count: int | None = strawberry.field(
+        graphql_type=int, description="Users subscribed to the room (`usersCount`)."
     )
-    created_at: datetime
-    updated_at: datetime
-    last_message_at: datetime = strawberry.field(
-        description="When the last message was sent (`lm`); the creation time at first."
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
+    updated_at: datetime | None = strawberry.field(graphql_type=datetime)
+    last_message_at: datetime | None = strawberry.field(
+        graphql_type=datetime,
+        description="When the last message was sent (`lm`); at first, the creation.",
     )
     visitor_last_message_at: datetime | None = strawberry.field(
         description="When the visitor last wrote."

@@ -103,7 +103,9 @@ class Visitor(relay.Node):
             "`registerVisitor`); null everywhere else."
         )
     )
-    username: str = strawberry.field(description="`guest-N` unless chosen.")
+    username: str | None = strawberry.field(
+        graphql_type=str, description="`guest-N` unless chosen."
+    )
     name: str | None
     emails: list[Email]
     phones: list[Phone]
@@ -116,8 +118,8 @@ class Visitor(relay.Node):
             "value this API does not know)."
         )
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
+    updated_at: datetime | None = strawberry.field(graphql_type=datetime)
     last_chat_at: datetime | None = strawberry.field(
         description="When the visitor's latest room was opened."
     )

@@ -382,7 +382,8 @@ async def test_visitor_status_is_the_visitor_records_whatever_the_path(
     store = upstream.sandbox.store
     stored = store.get("rocketchat_room", doc["_id"])
     visitor = store.get("livechat_visitor", doc["v"]["_id"])
-    assert stored is not None and visitor is not None
+    assert stored is not None
+    assert visitor is not None
     room_status = "away" if visitor["status"] != "away" else "busy"
     store.save(
         "rocketchat_room", {**stored, "v": {**stored["v"], "status": room_status}}
