@@ -18,10 +18,16 @@ specification instead:
   array) is a 400 unless `max_batch` allows that many operations;
 - every HTTP-level error is a JSON body `{"errors": [...]}` with a stable
   `extensions.code`, never plain text.
+
+Persisted documents (APQ hashes, trusted `documentId`s) are resolved to a
+query string by `gateway.documents` first, so they go through the same
+parse, validation and limits as any query.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +36,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import (
     CannotGetOperationTypeError,
     InvalidOperationTypeError,
 )
 from strawberry.types.graphql import OperationType
 
+from gateway.config import APQ_CACHE_SIZE
+from gateway.documents import DocumentError, MemoryStore, PersistedDocuments
+from gateway.documents.resolve import BAD_REQUEST, CACHE_CONTROL
 from gateway.graphiql import render_page
 from gateway.schema.errors import request_error_code
+from gateway.telemetry.requests import current
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -45,7 +56,7 @@ if TYPE_CHECKING:
     from cross_web import AsyncHTTPRequestAdapter
     from starlette.types import Message, Receive, Scope, Send
     from starlette.websockets import WebSocket
-    from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+    from strawberry.http import GraphQLHTTPResponse
     from strawberry.http.types import QueryParams
     from strawberry.schema import BaseSchema
     from strawberry.types import ExecutionResult
@@ -107,6 +118,7 @@ def too_large(max_bytes: int) -> HTTPError:
     return HTTPError(413, f"The request body is larger than {max_bytes} bytes.")
 
 
+@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an `Accept` header, or None if none fits.
 
@@ -159,6 +171,13 @@ def check_json_body(content_type: str | None) -> None:
             raise HTTPError(415, f"Unsupported charset {charset!r}; use utf-8.")
 
 
+@dataclasses.dataclass
+class DocumentRequestData(GraphQLRequestData):
+    """Strawberry's request data plus the `documentId` a client may send."""
+
+    document_id: object = None
+
+
 def error_body(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
@@ -180,8 +199,10 @@ class GraphQLView(GraphQL[Any, None]):
 
     `graphiql` turns the GraphiQL page (GET with an HTML `Accept` and no
     query) on or off; `persist_headers` lets GraphiQL keep the headers editor
-    in the browser's localStorage. `max_body_bytes` and `max_batch` are the
-    HTTP-level limits (the document limits live in the schema).
+    in the browser's localStorage; `documents` resolves persisted queries
+    (default: APQ in an in-process store, no trusted documents).
+    `max_body_bytes` and `max_batch` are the HTTP-level limits (the document
+    limits live in the schema).
     """
 
     def __init__(
@@ -193,6 +214,7 @@ class GraphQLView(GraphQL[Any, None]):
         persist_headers: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_batch: int = 0,
+        documents: PersistedDocuments | None = None,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -202,6 +224,7 @@ class GraphQLView(GraphQL[Any, None]):
         self.persist_headers = persist_headers
         self.max_body_bytes = max_body_bytes
         self.max_batch = max_batch
+        self.documents = documents or PersistedDocuments(MemoryStore(APQ_CACHE_SIZE))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -209,6 +232,9 @@ class GraphQLView(GraphQL[Any, None]):
             return
         request = Request(scope, limit_body(receive, self.max_body_bytes))
         media_type = negotiate(request.headers.get("accept")) or APPLICATION_JSON
+        record = current()
+        if record is not None:
+            record.graphql = True
         try:
             response = await self._answer(request)
         except HTTPError as exc:
@@ -217,6 +243,8 @@ class GraphQLView(GraphQL[Any, None]):
             )
         except HTTPException as exc:
             response = self._error(exc.status_code, exc.reason, media_type)
+        except DocumentError as exc:
+            response = self._document_error(exc, media_type)
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
@@ -254,6 +282,8 @@ class GraphQLView(GraphQL[Any, None]):
         if status == 405 and "Allow" not in (headers or {}):
             headers = {**(headers or {}), "Allow": ALLOWED_METHODS}
         code = code or HTTP_ERROR_CODES.get(status, "BAD_REQUEST")
+        if (record := current()) is not None:
+            record.error_codes.append(code)
         return Response(
             self.encode_json(error_body(message, code)),
             status_code=status,
@@ -261,12 +291,30 @@ class GraphQLView(GraphQL[Any, None]):
             media_type=f"{media_type}; charset=utf-8",
         )
 
+    def _document_error(self, exc: DocumentError, media_type: str) -> Response:
+        """Malformed is a 400; not found / not trusted is a request error."""
+        bad = exc.code == BAD_REQUEST or media_type == GRAPHQL_RESPONSE_JSON
+        if (record := current()) is not None:
+            record.error_codes.append(exc.code)
+        return Response(
+            self.encode_json(error_body(exc.message, exc.code)),
+            status_code=400 if bad else 200,
+            headers={"Cache-Control": CACHE_CONTROL},
+            media_type=f"{media_type}; charset=utf-8",
+        )
+
     def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a persisted document is an operation, whatever Accept says.
+        params = request.query_params
+        if "documentId" in params or "extensions" in params:
+            return False
         return self.graphql_ide is not None and super().should_render_graphql_ide(
             request
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        if (record := current()) is not None:
+            record.graphql = False  # a page for a browser, not an operation
         app = request.scope.get("app")
         demo_headers = getattr(getattr(app, "state", None), "demo_headers", None)
         page = render_page(
@@ -320,13 +368,18 @@ class GraphQLView(GraphQL[Any, None]):
                 )
             if isinstance(body, list):
                 self.check_batch(len(body))
+        else:
+            body = dict(request.query_params)
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, str | None):
                 raise HTTPError(
                     400, "The GraphQL operation's `operationName` must be a string."
                 )
-        return data
+        if isinstance(data, list):
+            return data
+        document_id = body.get("documentId") if isinstance(body, dict) else None
+        return DocumentRequestData(**vars(data), document_id=document_id)
 
     def check_batch(self, size: int) -> None:
         """Refuse a batch (a JSON array of operations) beyond `max_batch`."""
@@ -353,9 +406,17 @@ class GraphQLView(GraphQL[Any, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         allowed = OperationType.from_http(request_adapter.method)
+        if (record := current()) is not None:
+            # Refined from the document by the schema's operation extension.
+            record.operation_name = request_data.operation_name
+        resolved = await self.documents.resolve(
+            request_data.query,
+            request_data.extensions,
+            getattr(request_data, "document_id", None),
+        )
         try:
-            return await self.schema.execute(
-                request_data.query,
+            result = await self.schema.execute(
+                resolved.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
                 context_value=context,
@@ -377,6 +438,11 @@ class GraphQLView(GraphQL[Any, None]):
             raise HTTPError(400, exc.as_http_error_reason()) from exc
         except MissingQueryError as exc:
             raise HTTPError(400, "No GraphQL query found in the request.") from exc
+        # Stored only once it validated, as Apollo Server does: a document that
+        # cannot run is not worth a slot.
+        if resolved.register and resolved.query and not is_request_error(result):
+            await self.documents.register(resolved.register, resolved.query)
+        return result
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -390,6 +456,15 @@ class GraphQLView(GraphQL[Any, None]):
                 if isinstance(formatted, dict):
                     extensions = formatted.setdefault("extensions", {})
                     extensions.setdefault("code", request_error_code(error))
+        if (record := current()) is not None:
+            record.has_data = result.data is not None and not is_request_error(result)
+            for formatted in processed.get("errors") or ():
+                if not isinstance(formatted, dict):
+                    continue
+                extensions = formatted.get("extensions") or {}
+                code = extensions.get("code") if isinstance(extensions, dict) else None
+                if isinstance(code, str):
+                    record.error_codes.append(code)
         return processed
 
     def create_response(

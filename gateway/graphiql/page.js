@@ -66,8 +66,9 @@
   var props = {
     fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
     plugins: [GraphiQLPluginExplorer.explorerPlugin()],
+    // Only the default: GraphiQL restores the user's own tabs on reload, and
+    // a `query` prop would overwrite them with the example every time.
     defaultQuery: config.query,
-    query: config.query,
     defaultHeaders: config.headers,
     headers: config.headers,
     shouldPersistHeaders: config.persistHeaders,

@@ -34,18 +34,25 @@ from gateway.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from gateway.telemetry.hub import UpstreamCall
 from gateway.upstream.budget import CallGate
+from gateway.upstream.routes import INFO_ROUTE, route_of
+from gateway.upstream.transport import (
+    AiohttpTransport,
+    BodyInterruptedError,
+    no_cookies,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 
     from gateway.config import Settings
+    from gateway.telemetry.hub import Telemetry
     from gateway.upstream.budget import Budget
 
 API_PREFIX = "/api/v1/"
 DEFAULT_RETRY_AFTER = 60
 USER_AGENT = "rc-gateway"
-POOL_SHARD_SIZE = 8
 # Rocket.Chat (Node) refuses request heads over 16 KB; stay well below.
 MAX_URL_LENGTH = 8192
 
@@ -119,16 +126,15 @@ def paging(
 
 
 class Upstream:
-    """The Rocket.Chat REST API over a shared, pooled set of httpx clients.
+    """The Rocket.Chat REST API over shared, pooled httpx clients (usually one).
 
-    httpcore's pool rescans every connection for every queued request, which
-    costs milliseconds per call once dozens are in flight at once (a wide
-    fan-out). The connections are therefore split into small pools of
-    `POOL_SHARD_SIZE`, used in turn; each stays cheap to scan.
+    `open` gives the client `AiohttpTransport` (see `transport.py`): httpx's
+    API, aiohttp's C-parsed HTTP and pool underneath.
 
     `for_request(budget)` gives the same clients bound to one GraphQL
-    request's `Budget`: every call then takes a fan-out slot, counts against
-    the request's call allowance and ends by its deadline.
+    request's `Budget`: every call then takes a fan-out slot (a fair share of
+    the process-wide `gate`), counts against the request's call allowance and
+    ends by its deadline.
     """
 
     def __init__(
@@ -136,14 +142,15 @@ class Upstream:
         clients: Sequence[httpx.AsyncClient],
         *,
         retry_reads: bool = True,
+        telemetry: Telemetry | None = None,
         timeout: float = DEFAULT_UPSTREAM_TIMEOUT,
         gate: CallGate | None = None,
     ) -> None:
         if not clients:
             raise ValueError("Upstream needs at least one client")
-        self._shards = list(clients)
         self._clients = itertools.cycle(clients)
         self._retry_reads = retry_reads
+        self._telemetry = telemetry
         self.timeout = timeout
         self.gate = gate or CallGate(MAX_CONNECTIONS)
         self.budget: Budget | None = None
@@ -156,35 +163,33 @@ class Upstream:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def open(cls, base_url: str, settings: Settings) -> AsyncIterator[Upstream]:
-        """Open the shared clients for `base_url` (the server root, no /api/v1)."""
-        shards = math.ceil(settings.max_connections / POOL_SHARD_SIZE)
-        size = math.ceil(settings.max_connections / shards)
-        # One TLS context for all shards: loading the CA bundle is slow.
-        tls = httpx.create_ssl_context()
-        async with contextlib.AsyncExitStack() as stack:
-            clients = [
-                await stack.enter_async_context(
-                    httpx.AsyncClient(
-                        base_url=base_url.rstrip("/") + API_PREFIX,
-                        verify=tls,
-                        timeout=httpx.Timeout(settings.upstream_timeout),
-                        limits=httpx.Limits(
-                            max_connections=size, max_keepalive_connections=size
-                        ),
-                        headers={
-                            "User-Agent": USER_AGENT,
-                            "Accept": "application/json",
-                        },
-                        follow_redirects=False,
-                        trust_env=False,
-                    )
-                )
-                for _ in range(shards)
-            ]
+    async def open(
+        cls, base_url: str, settings: Settings, telemetry: Telemetry | None = None
+    ) -> AsyncIterator[Upstream]:
+        """Open the shared client for `base_url` (the server root, no /api/v1).
+
+        `telemetry`, when given, logs, counts and traces every REST call.
+        """
+        limits = httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_connections,
+        )
+        transport = AiohttpTransport(
+            limits=limits, ssl_context=httpx.create_ssl_context()
+        )
+        async with httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + API_PREFIX,
+            transport=transport,
+            cookies=no_cookies(),
+            timeout=httpx.Timeout(settings.upstream_timeout),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+            trust_env=False,
+        ) as client:
             yield cls(
-                clients,
+                [client],
                 retry_reads=settings.retry_reads,
+                telemetry=telemetry,
                 timeout=settings.upstream_timeout,
                 gate=CallGate(settings.max_connections),
             )
@@ -221,17 +226,22 @@ class Upstream:
         client = next(self._clients)
         outgoing = _build(client, method, path, credentials, params, json)
         if self.budget is None:
-            return await self._send(client, outgoing, lambda: self.timeout)
+            return await self._send(client, outgoing, path, lambda: self.timeout)
         budget = self.budget
         async with budget.slot():
             return await self._send(
-                client, outgoing, lambda: min(self.timeout, budget.remaining()), budget
+                client,
+                outgoing,
+                path,
+                lambda: min(self.timeout, budget.remaining()),
+                budget,
             )
 
     async def _send(
         self,
         client: httpx.AsyncClient,
         outgoing: httpx.Request,
+        path: str,
         timeout: Callable[[], float],
         budget: Budget | None = None,
     ) -> dict[str, Any]:
@@ -242,16 +252,43 @@ class Upstream:
                 if seconds <= 0:
                     raise budget.deadline_error()
                 budget.spend()
-            try:
-                response = await _exchange(client, outgoing, seconds)
-            except _NoAnswerError as exc:
-                if attempt + 1 < attempts:
-                    continue
-                raise UpstreamUnavailableError(
-                    "Rocket.Chat could not be reached."
-                ) from exc.__cause__
-            return _unwrap(response)
+            with self._observe(outgoing.method, route_of(path)) as call:
+                if call.headers:
+                    outgoing.headers.update(call.headers)
+                try:
+                    response = await _exchange(client, outgoing, seconds)
+                except _NoAnswerError as exc:
+                    if attempt + 1 < attempts:
+                        continue
+                    raise UpstreamUnavailableError(
+                        "Rocket.Chat could not be reached."
+                    ) from exc.__cause__
+                call.status = response.status_code
+                return _unwrap(response)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def get_info(self) -> dict[str, Any]:
+        """`GET /api/info`, outside /api/v1 and without credentials.
+
+        Rocket.Chat's unauthenticated server information; raises the
+        GatewayError matching the failure when it is unreachable or refuses.
+        """
+        with self._observe("GET", INFO_ROUTE) as call:
+            client = next(self._clients)
+            with _map_transport_errors():
+                response = await client.get(
+                    client.base_url.join("../info"), headers=call.headers
+                )
+            call.status = response.status_code
+            return _unwrap(response)
+
+    def _observe(
+        self, method: str, route: str
+    ) -> contextlib.AbstractContextManager[UpstreamCall]:
+        """The one place each REST exchange is measured (per call, never per field)."""
+        if self._telemetry is None:
+            return contextlib.nullcontext(UpstreamCall())
+        return self._telemetry.upstream_call(method, route)
 
 
 class _NoAnswerError(Exception):
@@ -294,6 +331,10 @@ async def _exchange(
                 response = await client.send(request, stream=True)
             except httpx.TimeoutException:
                 raise
+            except BodyInterruptedError as exc:  # read eagerly by the transport
+                raise UpstreamUnavailableError(
+                    "Rocket.Chat's answer was cut off."
+                ) from exc
             except httpx.TransportError as exc:
                 raise _NoAnswerError() from exc
             try:

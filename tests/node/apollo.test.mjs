@@ -9,6 +9,7 @@ import {
   InMemoryCache,
   gql,
 } from "@apollo/client";
+import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 
 import {
   BAD_VARIABLE,
@@ -25,8 +26,10 @@ import {
   existingVisitor,
   login,
   newVisitor,
+  persistedWire,
   recordingFetch,
   restRooms,
+  sha256,
 } from "./support.mjs";
 
 let stack;
@@ -170,3 +173,47 @@ test("a 400 request error reaches the caller as GraphQL errors", async () => {
     },
   ]);
 });
+
+for (const method of ["POST", "GET"]) {
+  test(`automatic persisted queries over ${method}: miss, register, then hits`, async () => {
+    const wire = persistedWire();
+    const persisted = new ApolloClient({
+      link: new PersistedQueryLink({
+        sha256,
+        useGETForHashedQueries: method === "GET",
+      }).concat(new HttpLink({ uri: stack.graphql, headers, fetch: wire.fetch })),
+      cache: new InMemoryCache(),
+    });
+    const document = gql(`
+      query PersistedRooms${method}($first: Int!) {
+        rooms(first: $first) { totalCount nodes { rocketChatId name } }
+      }
+    `);
+    const variables = { first: 3 };
+    const expected = await client.query({
+      query: document,
+      variables,
+      fetchPolicy: "network-only",
+    });
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { data } = await persisted.query({
+        query: document,
+        variables,
+        fetchPolicy: "network-only",
+      });
+      answers.push(data);
+    }
+    persisted.stop();
+    assert.deepEqual(answers, [expected.data, expected.data, expected.data]);
+    const [, fallback, ...hits] = wire.sent;
+    const hash = sha256(fallback.query);
+    assert.deepEqual(wire.sent, [
+      { method, query: null, hash, code: "PERSISTED_QUERY_NOT_FOUND" },
+      // Apollo's link always resends the full query over POST.
+      { method: "POST", query: fallback.query, hash, code: null },
+      ...hits.map(() => ({ method, query: null, hash, code: null })),
+    ]);
+    assert.equal(hits.length, 2);
+  });
+}

@@ -7,31 +7,17 @@ import { after, before, test } from "node:test";
 
 import { chromium } from "playwright-core";
 
+import { CHROMIUM, FLAGS, INSTALL_HINT, REQUIRED } from "./chromium.mjs";
 import { root, startStack } from "./stack.mjs";
 
-const CHROMIUM = process.env.RC_GATEWAY_CHROMIUM ?? "/usr/bin/chromium";
-const REQUIRED = process.env.RC_GATEWAY_REQUIRE_BROWSER === "1";
-const INSTALL_HINT =
-  `Chromium not found at ${CHROMIUM}: install Debian's package with ` +
-  "`sudo apt-get install -y chromium` (or point RC_GATEWAY_CHROMIUM at a " +
-  "Chromium binary)";
 const ARTIFACTS = join(root, "artifacts");
-// Flags for a closed network: no background calls home, no sandbox as root.
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const EXAMPLE_QUERY = readFileSync(
   join(root, "gateway", "graphiql", "example.graphql"),
   "utf8",
 );
 
 const available = existsSync(CHROMIUM);
+const EDITOR = ".graphiql-query-editor .CodeMirror";
 let stack;
 let browser;
 
@@ -132,5 +118,31 @@ test("GraphiQL renders offline and runs the pre-filled query", async (t) => {
   const foreign = requests.filter((url) => new URL(url).origin !== origin);
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("GraphiQL keeps the edited query across a reload", async (t) => {
+  if (!available) {
+    assert.ok(!REQUIRED, `RC_GATEWAY_REQUIRE_BROWSER=1 but ${INSTALL_HINT}`);
+    t.skip(INSTALL_HINT);
+    return;
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.gateway}/graphql`);
+  const editor = page.locator(EDITOR);
+  await editor.waitFor({ state: "visible", timeout: 30_000 });
+  const edited = "query Edited {\n  rooms(first: 1) {\n    totalCount\n  }\n}";
+  await editor.evaluate((node, text) => node.CodeMirror.setValue(text), edited);
+  // GraphiQL saves its tabs to localStorage shortly after an edit.
+  await page.waitForFunction(
+    (text) => Object.values(localStorage).some((value) => value.includes(text)),
+    JSON.stringify(edited).slice(1, -1),
+    { timeout: 10_000 },
+  );
+  await page.reload();
+  await editor.waitFor({ state: "visible", timeout: 30_000 });
+  const restored = await editor.evaluate((node) => node.CodeMirror.getValue());
+  assert.equal(restored, edited);
   await context.close();
 });

@@ -1,6 +1,6 @@
 // Starts `python -m tests.http.stack` (the sandbox plus the gateway on free
 // loopback ports) and resolves to its URLs and the demo admin's headers.
-// Closing the child's stdin stops it.
+// `env` adds GATEWAY_* settings. Closing the child's stdin stops it.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
@@ -11,9 +11,10 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const python = process.env.RC_GATEWAY_PYTHON ?? join(root, ".venv", "bin", "python");
 const STARTUP_MS = 60_000;
 
-export async function startStack() {
+export async function startStack(env = {}) {
   const child = spawn(python, ["-m", "tests.http.stack"], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });

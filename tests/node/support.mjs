@@ -2,7 +2,7 @@
 // the REST listing that GraphQL pagination must reproduce, and a fetch that
 // records each response's status and content type.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 
 export const PAGE_SIZE = 50;
 
@@ -74,4 +74,32 @@ export async function existingVisitor(sandbox, headers, rooms) {
     if (record) return { visitor, record };
   }
   throw new Error("no room on the first page has an existing visitor");
+}
+
+/** A fetch that keeps, per request, what the APQ protocol is about: the
+ * method, the query text if sent, the hash and the answer's error code. */
+export function persistedWire() {
+  const sent = [];
+  async function recorded(input, init) {
+    const url = new URL(typeof input === "string" ? input : input.url);
+    const body = init?.body ? JSON.parse(init.body) : null;
+    const extensions = body
+      ? body.extensions
+      : JSON.parse(url.searchParams.get("extensions") ?? "null");
+    const response = await fetch(input, init);
+    const answer = await response.clone().json();
+    sent.push({
+      method: init?.method ?? "GET",
+      query: (body ? body.query : url.searchParams.get("query")) ?? null,
+      hash: extensions?.persistedQuery?.sha256Hash ?? null,
+      code: answer.errors?.[0]?.extensions?.code ?? null,
+    });
+    return response;
+  }
+  return { fetch: recorded, sent };
+}
+
+/** SHA-256 hex, as APQ clients hash a query's text. */
+export function sha256(text) {
+  return createHash("sha256").update(text).digest("hex");
 }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import { Client, cacheExchange, fetchExchange, gql } from "@urql/core";
+import { persistedExchange } from "@urql/exchange-persisted";
 
 import {
   BAD_VARIABLE,
@@ -20,8 +21,10 @@ import {
   existingVisitor,
   login,
   newVisitor,
+  persistedWire,
   recordingFetch,
   restRooms,
+  sha256,
 } from "./support.mjs";
 
 const GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8";
@@ -151,3 +154,48 @@ test("a 400 request error reaches the caller as GraphQL errors", async () => {
     { method: "GET", status: 400, contentType: GRAPHQL_RESPONSE },
   ]);
 });
+
+for (const method of ["POST", "GET"]) {
+  test(`automatic persisted queries over ${method}: miss, register, then hits`, async () => {
+    const wire = persistedWire();
+    const useGet = method === "GET" ? "within-url-limit" : false;
+    const persisted = new Client({
+      url: stack.graphql,
+      exchanges: [
+        cacheExchange,
+        persistedExchange({
+          preferGetForPersistedQueries: useGet,
+          generateHash: async (query) => sha256(query),
+        }),
+        fetchExchange,
+      ],
+      fetch: wire.fetch,
+      fetchOptions: () => ({ headers }),
+      preferGetMethod: useGet,
+      requestPolicy: "network-only",
+    });
+    const text = `
+      query PersistedRooms${method}($first: Int!) {
+        rooms(first: $first) { totalCount nodes { rocketChatId name } }
+      }
+    `;
+    const document = gql(text);
+    const variables = { first: 3 };
+    const expected = await query(text, variables);
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) {
+      const result = await persisted.query(document, variables).toPromise();
+      assert.equal(result.error, undefined);
+      answers.push(result.data);
+    }
+    assert.deepEqual(answers, [expected, expected, expected]);
+    const [, fallback] = wire.sent;
+    const hash = sha256(fallback.query);
+    assert.deepEqual(wire.sent, [
+      { method, query: null, hash, code: "PERSISTED_QUERY_NOT_FOUND" },
+      { method, query: fallback.query, hash, code: null },
+      { method, query: null, hash, code: null },
+      { method, query: null, hash, code: null },
+    ]);
+  });
+}
