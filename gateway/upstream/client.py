@@ -252,19 +252,24 @@ class Upstream:
                 if seconds <= 0:
                     raise budget.deadline_error()
                 budget.spend()
-            with self._observe(outgoing.method, route_of(path)) as call:
-                if call.headers:
-                    outgoing.headers.update(call.headers)
-                try:
-                    response = await _exchange(client, outgoing, seconds)
-                except _NoAnswerError as exc:
-                    if attempt + 1 < attempts:
-                        continue
-                    raise UpstreamUnavailableError(
-                        "Rocket.Chat could not be reached."
-                    ) from exc.__cause__
-                call.status = response.status_code
-                return _unwrap(response)
+            no_answer = False
+            try:
+                with self._observe(outgoing.method, route_of(path)) as call:
+                    if call.headers:
+                        outgoing.headers.update(call.headers)
+                    try:
+                        response = await _exchange(client, outgoing, seconds)
+                    except _NoAnswerError as exc:
+                        no_answer = True
+                        raise UpstreamUnavailableError(
+                            "Rocket.Chat could not be reached."
+                        ) from exc.__cause__
+                    call.status = response.status_code
+                    return _unwrap(response)
+            except UpstreamUnavailableError:
+                if no_answer and attempt + 1 < attempts:
+                    continue  # nothing of an answer came: safe to send again
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def get_info(self) -> dict[str, Any]:
