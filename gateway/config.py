@@ -13,7 +13,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_UPSTREAM_TIMEOUT = 5.0
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
-MAX_FAN_OUT = 10
+# A full page (up to MAX_PAGE_SIZE items, each with a distinct lookup) in one
+# wave of concurrent calls: two round trips, not 1 + ceil(page / fan-out).
+MAX_FAN_OUT = MAX_PAGE_SIZE
 MAX_CONNECTIONS = 100
 CORS_MAX_AGE = 600
 APQ_CACHE_SIZE = 1000

@@ -24,6 +24,7 @@ parse, validation and limits as any query.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,7 @@ class HTTPError(Exception):
         self.headers = dict(headers or {})
 
 
+@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an `Accept` header, or None if none fits.
 

@@ -18,7 +18,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         settings.max_page_size,
         settings.max_fan_out,
         settings.retry_reads,
-    ) == (None, 5.0, 25, 100, 10, True)
+    ) == (None, 5.0, 25, 100, 100, True)
 
 
 def test_environment_and_constructor(monkeypatch: pytest.MonkeyPatch) -> None:

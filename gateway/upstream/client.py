@@ -31,6 +31,7 @@ from gateway.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from gateway.upstream.transport import AiohttpTransport, no_cookies
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 API_PREFIX = "/api/v1/"
 DEFAULT_RETRY_AFTER = 60
 USER_AGENT = "rc-gateway"
-POOL_SHARD_SIZE = 8
 
 # Rocket.Chat reports "no such record" as 400s (or one 404); these bodies are
 # translated to NOT_FOUND instead of leaking as BAD_USER_INPUT.
@@ -104,12 +104,10 @@ def paging(
 
 
 class Upstream:
-    """The Rocket.Chat REST API over a shared, pooled set of httpx clients.
+    """The Rocket.Chat REST API over shared, pooled httpx clients (usually one).
 
-    httpcore's pool rescans every connection for every queued request, which
-    costs milliseconds per call once dozens are in flight at once (a wide
-    fan-out). The connections are therefore split into small pools of
-    `POOL_SHARD_SIZE`, used in turn; each stays cheap to scan.
+    `open` gives the client `AiohttpTransport` (see `transport.py`): httpx's
+    API, aiohttp's C-parsed HTTP and pool underneath.
     """
 
     def __init__(
@@ -123,32 +121,24 @@ class Upstream:
     @classmethod
     @contextlib.asynccontextmanager
     async def open(cls, base_url: str, settings: Settings) -> AsyncIterator[Upstream]:
-        """Open the shared clients for `base_url` (the server root, no /api/v1)."""
-        shards = math.ceil(settings.max_connections / POOL_SHARD_SIZE)
-        size = math.ceil(settings.max_connections / shards)
-        # One TLS context for all shards: loading the CA bundle is slow.
-        tls = httpx.create_ssl_context()
-        async with contextlib.AsyncExitStack() as stack:
-            clients = [
-                await stack.enter_async_context(
-                    httpx.AsyncClient(
-                        base_url=base_url.rstrip("/") + API_PREFIX,
-                        verify=tls,
-                        timeout=httpx.Timeout(settings.upstream_timeout),
-                        limits=httpx.Limits(
-                            max_connections=size, max_keepalive_connections=size
-                        ),
-                        headers={
-                            "User-Agent": USER_AGENT,
-                            "Accept": "application/json",
-                        },
-                        follow_redirects=False,
-                        trust_env=False,
-                    )
-                )
-                for _ in range(shards)
-            ]
-            yield cls(clients, retry_reads=settings.retry_reads)
+        """Open the shared client for `base_url` (the server root, no /api/v1)."""
+        limits = httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_connections,
+        )
+        transport = AiohttpTransport(
+            limits=limits, ssl_context=httpx.create_ssl_context()
+        )
+        async with httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + API_PREFIX,
+            transport=transport,
+            cookies=no_cookies(),
+            timeout=httpx.Timeout(settings.upstream_timeout),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+            trust_env=False,
+        ) as client:
+            yield cls([client], retry_reads=settings.retry_reads)
 
     async def request(
         self,
