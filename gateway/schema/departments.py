@@ -68,10 +68,9 @@ class Department(relay.Node):
         description="Tags added to its rooms when they close."
     )
     updated_at: datetime | None
-
-    @strawberry.field(description="The department's Rocket.Chat `_id`.")
-    def rocket_chat_id(self) -> str:
-        return self.raw_id
+    rocket_chat_id: str = strawberry.field(
+        description="The department's Rocket.Chat `_id`."
+    )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -89,6 +88,7 @@ class Department(relay.Node):
     def from_record(cls, record: DepartmentRecord) -> Department:
         return cls(
             raw_id=record.id,
+            rocket_chat_id=record.id,
             name=record.name,
             enabled=record.enabled,
             description=record.description,
