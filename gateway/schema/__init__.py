@@ -27,6 +27,7 @@ from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.departments import Department, DepartmentQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.nodes import NodeQuery
+from gateway.schema.operations import OperationRecorder
 from gateway.schema.rooms import Room, RoomQuery
 from gateway.schema.scalars import DateTime
 from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
@@ -71,6 +72,7 @@ schema = GatewaySchema(
         # Clients repeat the same few documents: parse and validate each once.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
         lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        OperationRecorder,
     ],
     scalar_overrides={datetime: DateTime},
 )
