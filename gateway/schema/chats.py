@@ -8,6 +8,7 @@ Rocket.Chat's refusals arrive as coded errors (`ROOM_CLOSED`,
 from __future__ import annotations
 
 import base64
+import contextlib
 import binascii
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
 async def reread(info: Info, room_id: str) -> Room | None:
     """The room as it is after the write, through a fresh room lookup."""
-    info.context.loaders.room.clear(room_id)
+    # A lookup earlier in the same document may have cached the room as it was.
+    with contextlib.suppress(KeyError):
+        info.context.loaders.room.clear(room_id)
     return Room.from_record(await info.context.loaders.room.load(room_id))
 
 

@@ -22,6 +22,7 @@ from strawberry.relay import PageInfo
 from gateway.context import Info
 from gateway.errors import BadUserInputError
 from gateway.schema.common import User
+from gateway.schema.lookahead import only
 from gateway.upstream.records import ChatMessageRecord
 
 if TYPE_CHECKING:
@@ -102,14 +103,24 @@ class Message:
         record = self.author_ref
         return None if record.from_visitor else User.from_record(record.author)
 
-    @strawberry.field(description="The visitor, when the visitor wrote it.")
+    @strawberry.field(
+        description=(
+            "The visitor, when the visitor wrote it: its id and username come "
+            "with the message, other fields cost a lookup (agents only)."
+        )
+    )
     async def visitor(self, info: Info) -> VisitorType | None:
-        from gateway.schema.contacts import load_visitor
+        from gateway.schema.visitors import EMBEDDED_FIELDS, Visitor
+        from gateway.upstream.records import VisitorRecord
 
-        record = self.author_ref
-        if not record.from_visitor or record.author is None or not record.author.id:
+        author = self.author_ref.author
+        if not self.author_ref.from_visitor or author is None or not author.id:
             return None
-        return await load_visitor(info, record.author.id)
+        if only(info, EMBEDDED_FIELDS):
+            return Visitor.from_record(
+                VisitorRecord(id=author.id, username=author.username)
+            )
+        return Visitor.from_record(await info.context.loaders.visitor.load(author.id))
 
     @classmethod
     def from_record(cls, record: ChatMessageRecord) -> Message:

@@ -422,21 +422,20 @@ async def test_transfer_to_an_offline_agent_is_refused_and_to_a_department_works
 ) -> None:
     admin = users["admin"]
     room = (await start(gql, register(upstream)["token"]))["room"]
-    store = upstream.sandbox.store
     agents = rest(upstream.url, "livechat/users/agent", admin, {"count": 100})["users"]
     served = (room["servedBy"] or {}).get("rocketChatId")
-    target = next(a for a in agents if a["_id"] != served)
-    user = store.get("users", target["_id"])
-    assert user is not None
-    store.save("users", {**user, "status": "offline"})
-    try:
-        offline = await gql(
-            TRANSFER,
-            {"input": {"roomId": room["id"], "agentId": target["_id"]}},
-            headers=admin,
-        )
-    finally:
-        store.save("users", user)
+    online = [
+        a
+        for a in agents
+        if a["status"] != "offline" and a["statusLivechat"] == "available"
+    ]
+    target = next(a for a in online if a["_id"] != served)
+    absent = next(a for a in agents if a["status"] == "offline")
+    offline = await gql(
+        TRANSFER,
+        {"input": {"roomId": room["id"], "agentId": absent["_id"]}},
+        headers=admin,
+    )
     assert offline["data"] is None
     assert codes(offline) == [
         ("AGENT_UNAVAILABLE", "The agent is not an online livechat agent.")
@@ -457,9 +456,16 @@ async def test_transfer_to_an_offline_agent_is_refused_and_to_a_department_works
         headers=admin,
     )
     assert [c for c, _ in codes(same)] == ["SAME_AGENT"]
-    # A department with an online agent other than the one now serving.
+    # Another department, with an online agent other than the one now serving.
+    current = (to_agent["data"]["transferRoom"]["room"]["department"] or {}).get(
+        "rocketChatId"
+    )
     department_id = next(
-        d for a in agents if a["_id"] != target["_id"] for d in a["departments"]
+        d
+        for a in online
+        if a["_id"] != target["_id"]
+        for d in a["departments"]
+        if d != current
     )
     moved = await gql(
         TRANSFER,
@@ -471,6 +477,7 @@ async def test_transfer_to_an_offline_agent_is_refused_and_to_a_department_works
         },
         headers=admin,
     )
+    assert "errors" not in moved, moved
     assert moved["data"]["transferRoom"]["room"]["department"] == {
         "rocketChatId": department_id
     }, moved
