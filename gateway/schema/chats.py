@@ -8,8 +8,8 @@ Rocket.Chat's refusals arrive as coded errors (`ROOM_CLOSED`,
 from __future__ import annotations
 
 import base64
-import contextlib
 import binascii
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
