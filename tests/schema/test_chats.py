@@ -1,7 +1,8 @@
 """The conversation end to end: a visitor chats, an agent reads, transfers, closes.
 
-Every room here is opened for the test by `startChat`, so demo rooms stay as
-they are. Refusals are compared whole: code and message.
+Every room here is opened for the test by `startChat`, in a sandbox of this
+module's own, so the demo data other tests compare against stays as it is.
+Refusals are compared whole: code and message.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from gateway.sandbox import SandboxOptions, create_sandbox_app
+from gateway.sandbox.server import serve_in_thread
+from tests.conftest import GraphQLClient, Upstream, login, start_gateway
 from tests.support import rest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from tests.conftest import GraphQLClient, Upstream
 
 MESSAGE = """
   rocketChatId text createdAt editedAt kind systemType byVisitor alias
@@ -78,6 +80,29 @@ query ($id: ID!, $order: MessageOrder!, $first: Int, $after: String,
   }}
 }}
 """
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[Upstream]:
+    app = create_sandbox_app(SandboxOptions(db=":memory:"))
+    with serve_in_thread(app) as url:
+        yield Upstream(url=url, app=app)
+
+
+@pytest.fixture(scope="module")
+def users(upstream: Upstream) -> dict[str, dict[str, str]]:
+    return {name: login(upstream.url, name) for name in ("admin", "agent", "viewer")}
+
+
+@pytest.fixture(scope="module")
+def gateway_url(upstream: Upstream) -> Iterator[str]:
+    with start_gateway(upstream.url) as url:
+        yield url
+
+
+@pytest.fixture
+def gql(gateway_url: str) -> GraphQLClient:
+    return GraphQLClient(gateway_url)
 
 
 def gid(type_name: str, raw: str) -> str:
