@@ -10,6 +10,7 @@ Every failure the gateway expects is one of these, and each carries the
     ├── NotFoundError               NOT_FOUND
     ├── RateLimitedError            RATE_LIMITED (+ retryAfter seconds)
     ├── CostActualTooExpensiveError COST_ACTUAL_TOO_EXPENSIVE (+ cost)
+    ├── RefusedError                its own code: ROOM_CLOSED, AGENT_UNAVAILABLE, ...
     └── UpstreamError               UPSTREAM_ERROR
         ├── UpstreamTimeoutError    UPSTREAM_TIMEOUT
         └── UpstreamUnavailableError UPSTREAM_UNAVAILABLE
@@ -74,6 +75,24 @@ class CostActualTooExpensiveError(GatewayError):
     """The request used up its upstream-call budget; this call was not made."""
 
     code = "COST_ACTUAL_TOO_EXPENSIVE"
+
+
+class RefusedError(GatewayError):
+    """Rocket.Chat refused an action for a reason a client can act on.
+
+    `reason` is the stable code (`ROOM_CLOSED`, `AGENT_UNAVAILABLE`, ...); it
+    becomes `extensions.code`.
+    """
+
+    code = "REFUSED"
+
+    def __init__(self, message: str, *, reason: str, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.reason = reason
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"code": self.reason, **self.details}
 
 
 class UpstreamError(GatewayError):

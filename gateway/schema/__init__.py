@@ -20,8 +20,11 @@ from datetime import datetime
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from gateway.schema.agents import AgentQuery
+from gateway.schema.chats import ChatAgentMutation, ChatQuery, ChatVisitorMutation
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.cost import DemandControl
+from gateway.schema.departments import Department, DepartmentQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.limits import QUERY_CACHE_SIZE, RequestLimits
 from gateway.schema.nodes import NodeQuery
@@ -32,12 +35,22 @@ from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
 
 
 @strawberry.type(description="Read livechat visitors, rooms and contacts.")
-class Query(NodeQuery, VisitorQuery, RoomQuery, ContactQuery):
+class Query(
+    NodeQuery,
+    VisitorQuery,
+    RoomQuery,
+    ContactQuery,
+    DepartmentQuery,
+    AgentQuery,
+    ChatQuery,
+):
     pass
 
 
-@strawberry.type(description="Act as a livechat visitor.")
-class Mutation(VisitorMutation):
+@strawberry.type(
+    description="Act as a livechat visitor (token as proof) or as an agent."
+)
+class Mutation(VisitorMutation, ChatVisitorMutation, ChatAgentMutation):
     pass
 
 
@@ -48,7 +61,7 @@ MAX_BATCH_CEILING = 100
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
-    types=[Visitor, Room, Contact],
+    types=[Visitor, Room, Contact, Department],
     extensions=[
         mask_errors,
         # Limits, then the parse and validation caches (only documents that

@@ -112,6 +112,16 @@ COSTS: dict[tuple[str, str], FieldCost] = {
     ("ContactChannel", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
     ("Mutation", "registerVisitor"): FieldCost(calls=1),
     ("Mutation", "recordPageVisit"): FieldCost(calls=1),
+    # The agent console and the visitor widget.
+    ("Query", "departments"): LISTING,
+    ("Query", "agents"): LISTING,
+    ("Query", "chatMessages"): LISTING,
+    ("Room", "messages"): LISTING,
+    ("Mutation", "startChat"): FieldCost(calls=1),
+    ("Mutation", "sendMessage"): FieldCost(calls=1),
+    ("Mutation", "closeChat"): FieldCost(calls=1),
+    ("Mutation", "closeRoom"): FieldCost(calls=1),
+    ("Mutation", "transferRoom"): FieldCost(calls=1),
 }
 
 

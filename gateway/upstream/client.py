@@ -29,6 +29,7 @@ from gateway.errors import (
     GatewayError,
     NotFoundError,
     RateLimitedError,
+    RefusedError,
     UnauthenticatedError,
     UpstreamError,
     UpstreamTimeoutError,
@@ -203,6 +204,7 @@ class Upstream:
         params: Mapping[str, str | int | list[str]] | None = None,
         json: Any = None,
         auth: bool = True,
+        retry: bool = True,
     ) -> dict[str, Any]:
         """Call `path` (relative to /api/v1/, segments already encoded).
 
@@ -216,7 +218,8 @@ class Upstream:
         the upstream timeout, and by the request's deadline when bound to a
         budget. Only GETs are retried, once, and only when the connection
         failed before any of an answer arrived; an answer cut off afterwards
-        is not retried.
+        is not retried. `retry=False` is for the GETs that write
+        (`livechat/room` opens one).
         """
         if auth and not credentials.authenticated:
             raise UnauthenticatedError(
@@ -226,7 +229,9 @@ class Upstream:
         client = next(self._clients)
         outgoing = _build(client, method, path, credentials, params, json)
         if self.budget is None:
-            return await self._send(client, outgoing, path, lambda: self.timeout)
+            return await self._send(
+                client, outgoing, path, lambda: self.timeout, retry=retry
+            )
         budget = self.budget
         async with budget.slot():
             return await self._send(
@@ -235,6 +240,7 @@ class Upstream:
                 path,
                 lambda: min(self.timeout, budget.remaining()),
                 budget,
+                retry=retry,
             )
 
     async def _send(
@@ -244,8 +250,10 @@ class Upstream:
         path: str,
         timeout: Callable[[], float],
         budget: Budget | None = None,
+        *,
+        retry: bool = True,
     ) -> dict[str, Any]:
-        attempts = 2 if outgoing.method == "GET" and self._retry_reads else 1
+        attempts = 2 if outgoing.method == "GET" and retry and self._retry_reads else 1
         for attempt in range(attempts):
             seconds = timeout()
             if budget is not None:
@@ -350,6 +358,28 @@ async def _exchange(
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise UpstreamTimeoutError("Rocket.Chat did not answer in time.") from exc
     return response
+
+
+@contextlib.contextmanager
+def refusals(table: Mapping[str, tuple[str, str]]) -> Iterator[None]:
+    """Turn the upstream refusals named in `table` into RefusedErrors.
+
+    `table` maps Rocket.Chat's `errorType`, or else its `error` text, to
+    `(reason, message)`. Other errors pass through unchanged.
+    """
+    try:
+        yield
+    except (BadUserInputError, NotFoundError, ForbiddenError) as exc:
+        keys = (exc.details.get("errorType"), exc.details.get("upstreamMessage"))
+        found = next(
+            (table[k] for k in keys if isinstance(k, str) and k in table), None
+        )
+        if found is None:
+            raise
+        reason, message = found
+        raise RefusedError(
+            message, reason=reason, upstreamMessage=exc.details.get("upstreamMessage")
+        ) from exc
 
 
 @contextlib.contextmanager
