@@ -43,7 +43,7 @@ def login(base_url: str, user: str, password: str) -> dict[str, str]:
 def embedded_sandbox() -> Iterator[str]:
     """Start the demo sandbox on a free loopback port; yield its URL."""
     from gateway.sandbox import SandboxOptions, create_sandbox_app
-    from gateway.sandbox.server import serve_in_thread
+    from gateway.serving import serve_in_thread
 
     with serve_in_thread(create_sandbox_app(SandboxOptions(db=":memory:"))) as url:
         yield url
