@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gateway.sandbox.server import bind_socket, socket_url
+from gateway.serving import bind_socket, socket_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

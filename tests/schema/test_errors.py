@@ -15,7 +15,7 @@ from gateway.schema.errors import GatewaySchema, mask_errors
 from tests.conftest import GraphQLClient, start_gateway
 
 if TYPE_CHECKING:
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 ROOMS = "{ rooms(first: 3) { totalCount } }"
 
@@ -96,9 +96,10 @@ async def test_dropped_connection_is_unavailable_after_one_retry(
 
 @pytest.mark.anyio
 async def test_rate_limit_is_rate_limited_with_retry_after(
-    gql: GraphQLClient, upstream: Upstream, knobs: Any
+    writable: Stack, writable_knobs: Any
 ) -> None:
-    knobs.update_knobs({"rate_limit": True})
+    gql = writable.gql()
+    writable_knobs.update_knobs({"rate_limit": True})
     client = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250 + 1}"}
     mutation = (
         "mutation($t: String!) "

@@ -11,7 +11,7 @@ import pytest
 from tests.support import node_ids, rest, rest_ids
 
 if TYPE_CHECKING:
-    from tests.conftest import GraphQLClient, Upstream
+    from tests.conftest import GraphQLClient, Stack, Upstream
 
 SEARCH = """
 query Visitors($term: String!, $first: Int, $after: String, $last: Int,
@@ -186,9 +186,8 @@ mutation($input: RegisterVisitorInput!) {
 
 
 @pytest.mark.anyio
-async def test_register_then_read_back_by_token(
-    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
-) -> None:
+async def test_register_then_read_back_by_token(writable: Stack) -> None:
+    gql, upstream, users = writable.gql(), writable.upstream, writable.users
     token = f"tok-{uuid.uuid4().hex}"
     body = await gql(
         REGISTER,
@@ -265,10 +264,9 @@ async def test_blank_token_is_refused_by_upstream(gql: GraphQLClient) -> None:
 
 
 @pytest.mark.anyio
-async def test_mutation_is_not_retried(
-    gql: GraphQLClient, upstream: Upstream, knobs: Any
-) -> None:
-    knobs.update_knobs({"fault_rate": 1.0, "fault_kind": "drop"})
+async def test_mutation_is_not_retried(writable: Stack, writable_knobs: Any) -> None:
+    gql, upstream = writable.gql(), writable.upstream
+    writable_knobs.update_knobs({"fault_rate": 1.0, "fault_kind": "drop"})
     body = await gql(REGISTER, {"input": {"token": f"tok-{uuid.uuid4().hex}"}})
     assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert [c.path for c in upstream.calls()] == ["/api/v1/livechat/visitor"]
@@ -282,10 +280,8 @@ mutation($input: RecordPageVisitInput!) {
 
 
 @pytest.mark.anyio
-async def test_record_page_visit_shows_in_the_room(
-    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
-) -> None:
-    admin = users["admin"]
+async def test_record_page_visit_shows_in_the_room(writable: Stack) -> None:
+    gql, upstream, admin = writable.gql(), writable.upstream, writable.users["admin"]
     room = rest(upstream.url, "livechat/rooms", admin, {"count": 1, "open": "true"})[
         "rooms"
     ][0]
@@ -326,8 +322,8 @@ async def test_record_page_visit_shows_in_the_room(
 
 
 @pytest.mark.anyio
-async def test_record_page_visit_validation(gql: GraphQLClient) -> None:
-    body = await gql(
+async def test_record_page_visit_validation(writable: Stack) -> None:
+    body = await writable.gql()(
         'mutation { recordPageVisit(input: {token: "t", title: "x", url: "u"}) '
         "{ recorded } }"
     )
