@@ -1,4 +1,17 @@
-"""The GraphQL schema, assembled from the per-resource parts."""
+"""The GraphQL schema, assembled from the per-resource parts.
+
+Per-field cost, the pattern to follow when adding fields (`bench/perf.py`
+measures it): a field whose value is already known when its object is built
+is a plain dataclass attribute — no resolver, no `@strawberry.field` method —
+so Strawberry hands graphql-core its "basic field" getter (a `getattr`, no
+`Info`, no argument conversion). A resolver method costs several times that
+on every item of every list; keep resolvers for fields that need arguments,
+the context (loaders) or an upstream call, and make them `async` only when
+they await. Schema extensions that hook `resolve` run on every field of every
+response: add none on the hot path (hooks for logging or tracing belong on
+the operation, or must cost nothing when switched off). What a resolver asks
+about the query (`lookahead.only`) is memoised per document.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +24,7 @@ from strawberry.extensions.query_depth_limiter import create_validator
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.nodes import NodeQuery
+from gateway.schema.operations import OperationRecorder
 from gateway.schema.rooms import Room, RoomQuery
 from gateway.schema.scalars import DateTime
 from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
@@ -45,6 +59,7 @@ schema = GatewaySchema(
         # Clients repeat the same few documents: parse and validate each once.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
         lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        OperationRecorder,
     ],
     scalar_overrides={datetime: DateTime},
 )

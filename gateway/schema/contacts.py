@@ -159,11 +159,10 @@ class Contact(relay.Node):
         description="True for a contact created before any conversation."
     )
     enabled: bool = strawberry.field(description="False once the contact is deleted.")
+    rocket_chat_id: str = strawberry.field(
+        description="The contact's Rocket.Chat `_id`."
+    )
     last_chat_id: strawberry.Private[str | None]
-
-    @strawberry.field(description="The contact's Rocket.Chat `_id`.")
-    def rocket_chat_id(self) -> str:
-        return self.raw_id
 
     @strawberry.field(description="The contact's latest room.")
     async def last_chat(self, info: Info) -> RoomType | None:
@@ -200,6 +199,7 @@ class Contact(relay.Node):
     def from_record(cls, record: ContactRecord) -> Contact:
         return cls(
             raw_id=record.id,
+            rocket_chat_id=record.id,
             name=record.name,
             emails=[Email(address=a) for a in record.emails],
             phones=[Phone(phone_number=p) for p in record.phones],

@@ -1,4 +1,11 @@
-"""Which sub-fields a query asked for, so embedded data can spare a call."""
+"""Which sub-fields a query asked for, so embedded data can spare a call.
+
+The answer depends only on the document (Strawberry's `selected_fields` keeps
+`@skip`/`@include` as directives, it does not evaluate them), and parsed
+documents are cached, so the same field node comes back request after
+request. Each answer is therefore memoised per field node: a room list asks
+"only embedded visitor fields?" once per document, not once per room.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,46 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types.nodes import SelectedField
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from strawberry.types.nodes import Selection
 
 
-def requested_fields(info: Any) -> set[str]:
+# field node id -> (the node, kept alive so its id stays its own; the answer)
+_MEMO: dict[tuple[str, int], tuple[object, frozenset[str]]] = {}
+MEMO_SIZE = 4096
+
+
+def _memoised(
+    kind: str, info: Any, compute: Callable[[Any], set[str]]
+) -> frozenset[str]:
+    nodes = info._raw_info.field_nodes
+    key = (kind, id(nodes[0]))
+    entry = _MEMO.get(key)
+    if entry is not None and entry[0] is nodes[0] and len(nodes) == 1:
+        return entry[1]
+    names = frozenset(compute(info))
+    if len(nodes) == 1:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = (nodes[0], names)
+    return names
+
+
+def requested_fields(info: Any) -> frozenset[str]:
     """Names of the fields selected under the field being resolved.
 
     Fragments and inline fragments are followed; aliases don't matter.
     """
+    return _memoised("fields", info, _requested_fields)
+
+
+def requested_node_fields(info: Any) -> frozenset[str]:
+    """Names selected on a connection's items (`nodes { ... }`, `edges { node }`)."""
+    return _memoised("nodes", info, _requested_node_fields)
+
+
+def _requested_fields(info: Any) -> set[str]:
     names: set[str] = set()
 
     def walk(selections: Iterable[Selection]) -> None:
@@ -31,8 +68,7 @@ def requested_fields(info: Any) -> set[str]:
     return names
 
 
-def requested_node_fields(info: Any) -> set[str]:
-    """Names selected on a connection's items (`nodes { ... }`, `edges { node }`)."""
+def _requested_node_fields(info: Any) -> set[str]:
     names: set[str] = set()
 
     def walk(selections: Iterable[Selection], path: tuple[str, ...]) -> None:

@@ -185,11 +185,8 @@ class Room(relay.Node):
         description="Whether the contact behind the room was verified."
     )
     creator: User | None = strawberry.field(description="The user who opened it.")
+    rocket_chat_id: str = strawberry.field(description="The room's Rocket.Chat `_id`.")
     record: strawberry.Private[RoomRecord | None]
-
-    @strawberry.field(description="The room's Rocket.Chat `_id`.")
-    def rocket_chat_id(self) -> str:
-        return self.raw_id
 
     @strawberry.field(
         description=(
@@ -285,6 +282,7 @@ class Room(relay.Node):
         department = record.department
         return cls(
             raw_id=record.id,
+            rocket_chat_id=record.id,
             name=record.name,
             state=room_state(record),
             open=record.open,

@@ -134,11 +134,10 @@ class Visitor(relay.Node):
     )
     activity: list[str] = strawberry.field(description="Months with activity.")
     disabled: bool | None = strawberry.field(description="True after a GDPR removal.")
+    rocket_chat_id: str = strawberry.field(
+        description="The visitor's Rocket.Chat `_id`."
+    )
     last_chat_id: strawberry.Private[str | None]
-
-    @strawberry.field(description="The visitor's Rocket.Chat `_id`.")
-    def rocket_chat_id(self) -> str:
-        return self.raw_id
 
     @strawberry.field(description="The visitor's most recent room.")
     async def last_chat(self, info: Info) -> RoomType | None:
@@ -189,6 +188,7 @@ class Visitor(relay.Node):
     def from_record(cls, record: VisitorRecord) -> Visitor:
         return cls(
             raw_id=record.id,
+            rocket_chat_id=record.id,
             token=record.token,
             username=record.username,
             name=record.name,

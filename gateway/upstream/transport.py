@@ -1,0 +1,173 @@
+"""The upstream transport: httpx's client API over aiohttp's connection pool.
+
+`Upstream` keeps calling an `httpx.AsyncClient` (timeouts, headers, params,
+JSON bodies, error types are httpx's), but the bytes travel through
+`AiohttpTransport`, a thin `httpx.AsyncBaseTransport` over one
+`aiohttp.TCPConnector`. httpcore, httpx's own transport, spends about a
+millisecond of CPU per call in pure-Python connection and HTTP/1.1 state
+machines; aiohttp parses HTTP in C (llhttp) and keeps its pool in a dict per
+host, so a call costs a fraction of that and a wide fan-out needs no pool
+sharding. `bench/transport.py` measures the alternatives; the README has the
+figures.
+
+Why not the `httpx-aiohttp` package, which does the same job: it hands
+aiohttp `str(request.url)`, which yarl re-normalises — `%2E%2E` becomes `..`
+and the segment is dropped, `%3D` becomes `=` — so a caller-chosen id could
+step to another endpoint; and it maps a dropped connection to a connect
+*timeout*. This transport sends the URL exactly as httpx encoded it
+(`yarl.URL(..., encoded=True)`) and maps aiohttp's errors onto the httpx
+exceptions httpcore would have raised for the same failure:
+
+- no connection in time, pool wait included (`ConnectionTimeoutError`):
+  `ConnectTimeout`; no answer in time (`SocketTimeoutError`): `ReadTimeout`;
+- connection refused, DNS failure (`ClientConnectorError`): `ConnectError`;
+- closed before or during the answer (`ServerDisconnectedError`, a body cut
+  short: `ClientPayloadError`), malformed HTTP: `RemoteProtocolError`;
+- the socket failed (`ClientOSError`: reset, broken pipe): `ReadError`;
+- a URL aiohttp refuses (`InvalidURL`): `UnsupportedProtocol`.
+
+What the transport does not do, on purpose: follow redirects (httpx's client
+decides), decompress (httpx decodes `Content-Encoding`), keep cookies (a
+`DummyCookieJar`, and `no_cookies()` for the httpx client above it: one pool
+serves every caller, so nothing one answer sets may travel with another
+caller's call), or read proxy settings from the
+environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+from typing import TYPE_CHECKING
+
+import aiohttp
+import httpx
+import yarl
+
+if TYPE_CHECKING:
+    import ssl
+    from collections.abc import Iterator
+
+# httpx's default keep-alive expiry, in seconds.
+KEEPALIVE_EXPIRY = 5.0
+
+
+@contextlib.contextmanager
+def httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """Re-raise aiohttp's failures as the httpx exceptions of the same meaning."""
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise httpx.ConnectTimeout(str(exc) or "connect", request=request) from exc
+    except aiohttp.SocketTimeoutError as exc:
+        raise httpx.ReadTimeout(str(exc) or "read", request=request) from exc
+    except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+        raise httpx.PoolTimeout(str(exc) or "timeout", request=request) from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise httpx.ConnectError(str(exc), request=request) from exc
+    except aiohttp.ServerDisconnectedError as exc:
+        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as exc:
+        # The parser refused the answer, or the body ended before its length:
+        # what h11 (httpcore's parser) reports as a protocol error too.
+        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+    except aiohttp.ClientOSError as exc:
+        raise httpx.ReadError(str(exc), request=request) from exc
+    except aiohttp.InvalidURL as exc:
+        raise httpx.UnsupportedProtocol(str(exc), request=request) from exc
+    except aiohttp.ClientConnectionError as exc:
+        raise httpx.ReadError(str(exc), request=request) from exc
+
+
+def no_cookies() -> http.cookiejar.CookieJar:
+    """A cookie jar that keeps nothing, for the shared `httpx.AsyncClient`.
+
+    httpx's client stores every `Set-Cookie` it sees and sends it with later
+    requests; one client serves every caller, so it must store none.
+    """
+    return http.cookiejar.CookieJar(
+        policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
+    )
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An httpx transport sending each request through one aiohttp session.
+
+    `limits.max_connections` bounds the pool (None: unbounded),
+    `limits.keepalive_expiry` how long an idle connection is kept. The
+    session is opened on first use, inside the event loop that uses it, and
+    closed by `aclose` (which `httpx.AsyncClient.aclose` calls).
+    """
+
+    def __init__(
+        self,
+        *,
+        limits: httpx.Limits | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        limits = limits or httpx.Limits()
+        self._limit = limits.max_connections or 0
+        self._keepalive = (
+            limits.keepalive_expiry
+            if limits.keepalive_expiry is not None
+            else KEEPALIVE_EXPIRY
+        )
+        self._ssl: ssl.SSLContext | bool = (
+            ssl_context if ssl_context is not None else True
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=self._limit,
+            limit_per_host=0,
+            keepalive_timeout=self._keepalive,
+            ssl=self._ssl,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+            trust_env=False,
+            # httpx's client sets every header it means to send; add none.
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
+        )
+        return self._session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = self._session or self._open()
+        timeout = request.extensions.get("timeout", {})
+        body = await request.aread()
+        with httpx_errors(request):
+            async with session.request(
+                request.method,
+                # Exactly the bytes httpx encoded: no re-quoting, no dot-segment
+                # normalisation (a `%2E%2E` or `%2F` in an id stays inside it).
+                yarl.URL(str(request.url), encoded=True),
+                headers=request.headers.multi_items(),
+                data=body or None,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(
+                    total=None,
+                    connect=timeout.get("pool"),
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                ),
+            ) as response:
+                content = await response.read()
+                reason = response.reason
+                return httpx.Response(
+                    response.status,
+                    headers=list(response.raw_headers),
+                    stream=httpx.ByteStream(content),
+                    request=request,
+                    extensions={
+                        "http_version": b"HTTP/1.1",
+                        **({"reason_phrase": reason.encode()} if reason else {}),
+                    },
+                )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
