@@ -186,8 +186,17 @@ async def test_malformed_date_input_is_bad_user_input(
         {"d": "last tuesday"},
         headers=users["admin"],
     )
-    assert "data" not in body or body["data"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert body == {
+        "errors": [
+            {
+                "message": "Variable '$d' has invalid value: Expected value of "
+                "type 'DateTime', but encountered error 'Invalid isoformat "
+                "string: 'last tuesday''; found: 'last tuesday'.",
+                "locations": [{"line": 1, "column": 7}],
+                "extensions": {"code": "BAD_USER_INPUT"},
+            }
+        ]
+    }
     assert upstream.calls(gql.request_id) == []
 
 
@@ -201,10 +210,15 @@ async def test_query_depth_is_limited(
         f'{{ visitors(term: "", first: 1) {{ nodes {{ {chain} }} }} }}',
         headers=users["admin"],
     )
-    assert "data" not in body or body["data"] is None
-    (error,) = body["errors"]
-    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
-    assert "exceeds maximum operation depth of 12" in error["message"]
+    assert body == {
+        "errors": [
+            {
+                "message": "'anonymous' exceeds maximum operation depth of 12",
+                "locations": [{"line": 1, "column": 158}],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }
+        ]
+    }
     assert upstream.calls(gql.request_id) == []
 
 
