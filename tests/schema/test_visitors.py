@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -156,8 +157,20 @@ async def test_unknown_visitor_is_null_and_not_found(
     body = await gql(
         '{ visitor(id: "000000000000000000000000") { name } }', headers=users["admin"]
     )
-    assert body["data"] == {"visitor": None}
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
+    assert body == {
+        "data": {"visitor": None},
+        "errors": [
+            {
+                "message": "No such record.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["visitor"],
+                "extensions": {
+                    "code": "NOT_FOUND",
+                    "upstreamMessage": "visitor-not-found",
+                },
+            }
+        ],
+    }
 
 
 @pytest.mark.anyio
@@ -168,10 +181,16 @@ async def test_room_global_id_is_not_a_visitor_id(
     body = await gql(
         f'{{ visitor(id: "{room_id}") {{ name }} }}', headers=users["admin"]
     )
-    assert body["data"] == {"visitor": None}
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "argument": "id",
+    assert body == {
+        "data": {"visitor": None},
+        "errors": [
+            {
+                "message": f"'{room_id}' is the id of a Room, not a Visitor.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["visitor"],
+                "extensions": {"code": "BAD_USER_INPUT", "argument": "id"},
+            }
+        ],
     }
 
 
@@ -203,14 +222,26 @@ async def test_register_then_read_back_by_token(writable: Stack) -> None:
             }
         },
     )
-    assert "errors" not in body, body
     visitor = body["data"]["registerVisitor"]["visitor"]
-    assert visitor["token"] == token
-    assert visitor["name"] == "Grace Hopper"
-    assert visitor["emails"] == [{"address": "grace@example.com"}]
-    assert visitor["phones"] == [{"phoneNumber": "+1 555 0100"}]
-    assert visitor["status"] == "ONLINE"
-    assert visitor["username"].startswith("guest-")
+    assert body == {
+        "data": {
+            "registerVisitor": {
+                "visitor": {
+                    "rocketChatId": visitor["rocketChatId"],  # assigned upstream
+                    "token": token,
+                    "username": visitor["username"],
+                    "name": "Grace Hopper",
+                    "emails": [{"address": "grace@example.com"}],
+                    "phones": [{"phoneNumber": "+1 555 0100"}],
+                    "customFields": {"company": "Navy"},
+                    "departmentId": None,
+                    "status": "ONLINE",
+                }
+            }
+        }
+    }
+    assert re.fullmatch(r"guest-\d+", visitor["username"])
+    assert re.fullmatch(r"[0-9a-f]{24}", visitor["rocketChatId"])
     by_token = await gql(
         f"query($t: String!) {{ visitorByToken(token: $t) {{ {VISITOR_FIELDS} }} }}",
         {"t": token},
@@ -232,9 +263,7 @@ async def test_register_then_read_back_by_token(writable: Stack) -> None:
         users["admin"],
         {"visitorId": visitor["rocketChatId"]},
     )["visitor"]
-    assert stored.get("livechatData", {}).get("company") == visitor["customFields"].get(
-        "company"
-    )
+    assert stored["livechatData"] == {"company": "Navy"}
 
 
 @pytest.mark.anyio
@@ -245,21 +274,42 @@ async def test_registration_refused_upstream_is_bad_user_input(
         REGISTER,
         {"input": {"token": f"tok-{uuid.uuid4().hex}", "department": "no-such-dept"}},
     )
-    assert body["data"] is None
-    (error,) = body["errors"]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "error-invalid-department" in error["message"]
-    assert error["extensions"]["upstreamMessage"] == error["message"]
+    message = "The provided department is invalid [error-invalid-department]"
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": message,
+                "locations": [{"line": 3, "column": 3}],
+                "path": ["registerVisitor"],
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "upstreamMessage": message,
+                    "errorType": "error-invalid-department",
+                },
+            }
+        ],
+    }
 
 
 @pytest.mark.anyio
 async def test_blank_token_is_refused_by_upstream(gql: GraphQLClient) -> None:
     body = await gql(REGISTER, {"input": {"token": "   "}})
-    assert body["data"] is None
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "upstreamMessage": "Token cannot be empty [error-invalid-token]",
-        "errorType": "error-invalid-token",
+    message = "Token cannot be empty [error-invalid-token]"
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": message,
+                "locations": [{"line": 3, "column": 3}],
+                "path": ["registerVisitor"],
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "upstreamMessage": message,
+                    "errorType": "error-invalid-token",
+                },
+            }
+        ],
     }
 
 
@@ -338,8 +388,21 @@ async def test_token_path_injection_stays_one_segment(
         'query { visitorByToken(token: "../visitors.info?visitorId=x") { name } '
         'dots: visitorByToken(token: "..") { name } }'
     )
-    assert body["data"] == {"visitorByToken": None, "dots": None}
-    assert {e["extensions"]["code"] for e in body["errors"]} == {"NOT_FOUND"}
+    assert body == {
+        "data": {"visitorByToken": None, "dots": None},
+        "errors": [
+            {
+                "message": "No such record.",
+                "locations": [{"line": 1, "column": column}],
+                "path": [path],
+                "extensions": {
+                    "code": "NOT_FOUND",
+                    "upstreamMessage": "[invalid-token]",
+                },
+            }
+            for path, column in (("visitorByToken", 9), ("dots", 72))
+        ],
+    }
     assert sorted((c.path, c.query) for c in upstream.calls()) == [
         ("/api/v1/livechat/visitor/%2E%2E", []),
         ("/api/v1/livechat/visitor/..%2Fvisitors.info%3FvisitorId%3Dx", []),
@@ -349,9 +412,16 @@ async def test_token_path_injection_stays_one_segment(
 @pytest.mark.anyio
 async def test_empty_token_is_bad_input(gql: GraphQLClient) -> None:
     body = await gql('{ visitorByToken(token: "") { name } }')
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "argument": "token",
+    assert body == {
+        "data": {"visitorByToken": None},
+        "errors": [
+            {
+                "message": "`token` must not be empty.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["visitorByToken"],
+                "extensions": {"code": "BAD_USER_INPUT", "argument": "token"},
+            }
+        ],
     }
 
 
@@ -360,8 +430,21 @@ async def test_viewer_is_forbidden_on_visitors(
     gql: GraphQLClient, users: dict[str, dict[str, str]]
 ) -> None:
     body = await gql(SEARCH, {"term": ""}, headers=users["viewer"])
-    assert body["data"] == {"visitors": None}
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert body == {
+        "data": {"visitors": None},
+        "errors": [
+            {
+                "message": "Rocket.Chat refused this to your user.",
+                "locations": [{"line": 4, "column": 3}],
+                "path": ["visitors"],
+                "extensions": {
+                    "code": "FORBIDDEN",
+                    "upstreamMessage": "User does not have the permissions "
+                    "required for this action [error-unauthorized]",
+                },
+            }
+        ],
+    }
 
 
 @pytest.mark.anyio
