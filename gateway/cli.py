@@ -108,6 +108,29 @@ def _check_documents(args: argparse.Namespace) -> None:
     print(f"{args.file}: {count} documents OK")
 
 
+def _schema_diff(args: argparse.Namespace) -> None:
+    from graphql import GraphQLError
+
+    from gateway.schema import schema
+    from gateway.schema.diff import schema_changes
+
+    try:
+        with open(args.old, encoding="utf-8") as file:
+            old_sdl = file.read()
+        changes = schema_changes(old_sdl, schema._schema)
+    except (OSError, GraphQLError) as exc:
+        raise SystemExit(f"rc-gateway schema diff: {exc}") from exc
+    for change in changes:
+        sys.stdout.write(change.line() + "\n")
+    breaking = sum(change.breaking for change in changes)
+    sys.stdout.write(
+        f"{breaking} breaking, {len(changes) - breaking} dangerous change(s) "
+        f"against {args.old}\n"
+    )
+    if breaking:
+        raise SystemExit(1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rc-gateway",
@@ -220,6 +243,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the schema as SDL (what schema.graphql holds).",
     )
     export.set_defaults(func=_export_schema)
+
+    schema_cmd = commands.add_parser(
+        "schema", help="compare schemas", description="Compare GraphQL schemas."
+    )
+    schema_commands = schema_cmd.add_subparsers(
+        dest="schema_command", required=True, metavar="COMMAND"
+    )
+    diff = schema_commands.add_parser(
+        "diff",
+        help="list breaking and dangerous changes from OLD to this gateway's schema",
+        description=(
+            "Prints each change graphql-core finds from the SDL file OLD to the "
+            "schema in code; exits 1 when any change is breaking."
+        ),
+    )
+    diff.add_argument("old", metavar="OLD.graphql", help="the SDL to compare with")
+    diff.set_defaults(func=_schema_diff)
 
     trusted = commands.add_parser(
         "trusted-documents",

@@ -87,6 +87,7 @@ class Telemetry:
         record = exchange.record
         duration = time.perf_counter() - exchange.started
         operation_type = record.operation_type or UNKNOWN_OPERATION
+        used, estimated = record.calls()
         if self.metrics is not None and exchange.path == "/graphql":
             self.metrics.in_flight.dec()
         if self.metrics is not None and record.graphql:
@@ -97,11 +98,9 @@ class Telemetry:
                 metrics.errors.labels(code).inc()
             if REJECTED_CODE in record.error_codes:
                 metrics.rejections.inc()
-            metrics.calls_per_request.labels("actual").observe(record.upstream_calls)
-            if record.estimated_calls is not None:
-                metrics.calls_per_request.labels("estimated").observe(
-                    record.estimated_calls
-                )
+            metrics.calls_per_request.labels("actual").observe(used)
+            if estimated is not None:
+                metrics.calls_per_request.labels("estimated").observe(estimated)
         fields: dict[str, Any] = {
             "request_id": record.request_id,
             "method": exchange.method,
@@ -115,8 +114,8 @@ class Telemetry:
             fields.update(
                 operation_name=record.operation_name,
                 operation_type=operation_type,
-                upstream_calls=record.upstream_calls,
-                estimated_calls=record.estimated_calls,
+                upstream_calls=used,
+                estimated_calls=estimated,
                 error_codes=sorted(set(record.error_codes)),
             )
         access_logger.info(
@@ -131,7 +130,7 @@ class Telemetry:
                 span.set_attribute("graphql.operation.type", operation_type)
                 if name:
                     span.set_attribute("graphql.operation.name", name)
-                span.set_attribute("rc_gateway.upstream_calls", record.upstream_calls)
+                span.set_attribute("rc_gateway.upstream_calls", used)
                 if record.error_codes:
                     span.set_attribute(
                         "rc_gateway.error_codes", sorted(set(record.error_codes))
@@ -184,7 +183,7 @@ class Telemetry:
         span: Any,
     ) -> None:
         record = current()
-        if record is not None:
+        if record is not None and record.budget is None:
             record.upstream_calls += 1
         status_class = f"{call.status // 100}xx" if call.status else "error"
         if self.metrics is not None:

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class CallBudget(Protocol):
+    """Demand control's per-request count, when the request has one."""
+
+    @property
+    def used(self) -> int: ...
+
+    @property
+    def estimated(self) -> int | None: ...
 
 
 @dataclass(slots=True)
@@ -24,7 +35,15 @@ class RequestRecord:
     upstream_calls: int = 0
     error_codes: list[str] = field(default_factory=list)
     estimated_calls: int | None = None
-    rejected: bool = False
+    # Set by the context builder when demand control counts the calls: its
+    # numbers then replace `upstream_calls` / `estimated_calls`.
+    budget: CallBudget | None = None
+
+    def calls(self) -> tuple[int, int | None]:
+        """(REST calls made, calls estimated before execution or None)."""
+        if self.budget is not None:
+            return self.budget.used, self.budget.estimated
+        return self.upstream_calls, self.estimated_calls
 
     @property
     def outcome(self) -> str:
