@@ -513,10 +513,9 @@ def global_id(type_name: str, raw_id: str) -> str:
 
 
 @pytest.mark.anyio
-async def test_room_inputs_take_global_or_raw_ids(
-    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
-) -> None:
-    admin = users["admin"]
+async def test_room_inputs_take_global_or_raw_ids(writable: Stack) -> None:
+    # It records a page visit, so it runs on the writable sandbox.
+    gql, upstream, admin = writable.gql(), writable.upstream, writable.users["admin"]
     room = rest(upstream.url, "livechat/rooms", admin, {"count": 1, "open": "true"})[
         "rooms"
     ][0]
