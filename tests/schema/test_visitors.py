@@ -266,51 +266,50 @@ async def test_register_then_read_back_by_token(writable: Stack) -> None:
     assert stored["livechatData"] == {"company": "Navy"}
 
 
+def refused_registration(message: str, error_type: str) -> dict[str, Any]:
+    """The body of a registration Rocket.Chat refused with `message`."""
+    return {
+        "data": None,
+        "errors": [
+            {
+                "message": message,
+                "locations": [{"line": 3, "column": 3}],
+                "path": ["registerVisitor"],
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "upstreamMessage": message,
+                    "errorType": error_type,
+                },
+            }
+        ],
+    }
+
+
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("visitor", "message", "error_type"),
+    [
+        pytest.param(
+            {"department": "no-such-dept"},
+            "The provided department is invalid [error-invalid-department]",
+            "error-invalid-department",
+            id="unknown-department",
+        ),
+        pytest.param(
+            {"token": "   "},
+            "Token cannot be empty [error-invalid-token]",
+            "error-invalid-token",
+            id="blank-token",
+        ),
+    ],
+)
 async def test_registration_refused_upstream_is_bad_user_input(
-    gql: GraphQLClient,
+    gql: GraphQLClient, visitor: dict[str, str], message: str, error_type: str
 ) -> None:
     body = await gql(
-        REGISTER,
-        {"input": {"token": f"tok-{uuid.uuid4().hex}", "department": "no-such-dept"}},
+        REGISTER, {"input": {"token": f"tok-{uuid.uuid4().hex}", **visitor}}
     )
-    message = "The provided department is invalid [error-invalid-department]"
-    assert body == {
-        "data": None,
-        "errors": [
-            {
-                "message": message,
-                "locations": [{"line": 3, "column": 3}],
-                "path": ["registerVisitor"],
-                "extensions": {
-                    "code": "BAD_USER_INPUT",
-                    "upstreamMessage": message,
-                    "errorType": "error-invalid-department",
-                },
-            }
-        ],
-    }
-
-
-@pytest.mark.anyio
-async def test_blank_token_is_refused_by_upstream(gql: GraphQLClient) -> None:
-    body = await gql(REGISTER, {"input": {"token": "   "}})
-    message = "Token cannot be empty [error-invalid-token]"
-    assert body == {
-        "data": None,
-        "errors": [
-            {
-                "message": message,
-                "locations": [{"line": 3, "column": 3}],
-                "path": ["registerVisitor"],
-                "extensions": {
-                    "code": "BAD_USER_INPUT",
-                    "upstreamMessage": message,
-                    "errorType": "error-invalid-token",
-                },
-            }
-        ],
-    }
+    assert body == refused_registration(message, error_type)
 
 
 @pytest.mark.anyio
