@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from .auth import authenticate
 from .errors import INTERNAL, ApiError, forbidden, invalid_params, not_found_route
 from .log import LoggedRequest
-from .permissions import has_permission
+from .permissions import has_any_permission, has_permission
 from .querystring import parse_query, split_query
 from .ratelimit import Verdict, client_address
 from .request import ApiRequest
@@ -121,8 +121,15 @@ class ApiApp:
                 req.user = authenticate(
                     store, headers.get("x-user-id"), headers.get("x-auth-token")
                 )
-            if route.permission and not has_permission(
-                store, req.user, route.permission
+            required = route.permission
+            if isinstance(required, str):
+                required = (required,)
+            if required and not all(
+                has_permission(store, req.user, name) for name in required
+            ):
+                raise forbidden()
+            if route.any_permission and not has_any_permission(
+                store, req.user, route.any_permission
             ):
                 raise forbidden()
             exempt = route.auth and has_permission(

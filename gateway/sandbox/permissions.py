@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .store import Doc, Store
 
 MANAGERS = ("admin", "livechat-manager", "livechat-monitor")
@@ -16,6 +18,12 @@ DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
     "view-livechat-room-closed-same-department": MANAGERS,
     "view-joined-room": ("guest", "bot", "app", "anonymous"),
     "api-bypass-rate-limit": ("admin", "bot", "app"),
+    "view-livechat-departments": MANAGERS,
+    "close-livechat-room": (*MANAGERS, "livechat-agent"),
+    "close-others-livechat-room": MANAGERS,
+    "transfer-livechat-guest": MANAGERS,
+    "edit-omnichannel-contact": ("admin", "livechat-manager", "livechat-agent"),
+    "view-livechat-manager": MANAGERS,
 }
 
 
@@ -32,3 +40,9 @@ def has_permission(store: Store, user: Doc | None, permission: str) -> bool:
         return False
     roles = user.get("roles") or []
     return any(role in roles for role in roles_for(store, permission))
+
+
+def has_any_permission(
+    store: Store, user: Doc | None, permissions: Iterable[str]
+) -> bool:
+    return any(has_permission(store, user, permission) for permission in permissions)

@@ -11,9 +11,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from . import auth, contacts, pages, registration, rooms, visitors
+from . import (
+    auth,
+    contacts,
+    conversations,
+    departments,
+    messages,
+    pages,
+    registration,
+    rooms,
+    visitors,
+)
 from .ratelimit import DEFAULT_LIMIT, REGISTRATION_LIMIT
-from .validation import NUMBER, PAGINATION, STRING, STRINGS, closed
+from .validation import BOOLEAN, NUMBER, PAGINATION, STRING, STRINGS, closed
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -35,7 +45,8 @@ class Route:
     path: str
     handler: Handler
     auth: bool = True
-    permission: str | None = None
+    permission: str | tuple[str, ...] | None = None
+    any_permission: tuple[str, ...] = ()
     query: Schema | None = None
     limit: int = DEFAULT_LIMIT
 
@@ -44,6 +55,7 @@ class Route:
         return self.path.split("/")
 
 
+DEPARTMENT_READERS = ("view-livechat-departments", "view-l-room")
 ROOMS_QUERY = closed(
     {
         "agents": STRINGS,
@@ -126,6 +138,92 @@ ROUTES = [
         ),
     ),
     Route("GET", "rooms.info", rooms.info),
+    Route(
+        "GET",
+        "livechat/department",
+        departments.list_departments,
+        any_permission=DEPARTMENT_READERS,
+        query=closed(
+            {
+                "text": STRING,
+                "enabled": STRING,
+                "onlyMyDepartments": {"type": "string", "enum": ["true", "false"]},
+                "excludeDepartmentId": STRING,
+                "showArchived": STRING,
+                **PAGINATION,
+                "query": STRING,
+            }
+        ),
+    ),
+    Route(
+        "GET",
+        "livechat/department/:_id",
+        departments.department,
+        any_permission=DEPARTMENT_READERS,
+    ),
+    Route(
+        "GET",
+        "livechat/users/:type",
+        departments.list_users,
+        query=closed(
+            {
+                "text": STRING,
+                "onlyAvailable": BOOLEAN,
+                "excludeId": STRING,
+                "showIdleAgents": BOOLEAN,
+                **PAGINATION,
+                "query": STRING,
+                "fields": STRING,
+            }
+        ),
+    ),
+    Route(
+        "GET",
+        "livechat/:rid/messages",
+        messages.room_messages,
+        permission="view-l-room",
+        query=closed({**PAGINATION, "searchTerm": STRING}),
+    ),
+    Route(
+        "POST",
+        "livechat/room.closeByUser",
+        conversations.close_by_user,
+        permission="close-livechat-room",
+    ),
+    Route(
+        "POST",
+        "livechat/room.forward",
+        conversations.forward,
+        permission=("view-l-room", "transfer-livechat-guest"),
+    ),
+    Route(
+        "GET",
+        "livechat/room",
+        conversations.get_or_open_room,
+        auth=False,
+        limit=REGISTRATION_LIMIT,
+    ),
+    Route("POST", "livechat/message", messages.send_message, auth=False),
+    Route(
+        "GET",
+        "livechat/messages.history/:rid",
+        messages.history,
+        auth=False,
+        query=closed(
+            {
+                "token": STRING,
+                "limit": NUMBER,
+                "offset": NUMBER,
+                "end": STRING,
+                "ls": STRING,
+                "count": NUMBER,
+                "sort": STRING,
+                "searchText": STRING,
+            },
+            ("token",),
+        ),
+    ),
+    Route("POST", "livechat/room.close", conversations.visitor_close, auth=False),
 ]
 
 

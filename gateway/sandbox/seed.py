@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import seed_people, seed_rooms
+from . import seed_messages, seed_people, seed_rooms
 from .auth import prepare_user
 from .demo_users import DEMO_USERS
 from .seedkit import DAY_MS, EPOCH_MS, MAX_PAGE_VISIT_ROOMS, Gen, iso_ms
@@ -16,6 +16,15 @@ from .seedkit import DAY_MS, EPOCH_MS, MAX_PAGE_VISIT_ROOMS, Gen, iso_ms
 if TYPE_CHECKING:
     from .options import SandboxOptions
     from .store import Doc, Store
+
+
+OFFLINE_AGENTS = ("agent.three",)
+
+
+def _status(username: str, agent: bool) -> str:
+    if username in OFFLINE_AGENTS:
+        return "offline"
+    return "online" if agent or username == "admin" else "offline"
 
 
 def _users(gen: Gen, password: str) -> list[Doc]:
@@ -42,14 +51,15 @@ def _users(gen: Gen, password: str) -> list[Doc]:
             "emails": [{"address": f"{demo.username}@example.com", "verified": True}],
             "type": "user",
             "roles": list(demo.roles),
-            "status": "online" if agent or demo.username == "admin" else "offline",
+            "status": _status(demo.username, agent),
             "active": True,
             "utcOffset": 0,
             "createdAt": created,
             "_updatedAt": created,
         }
         if agent:
-            user["statusLivechat"] = "available"
+            offline = demo.username in OFFLINE_AGENTS
+            user["statusLivechat"] = "not-available" if offline else "available"
         users.append(prepare_user(user, password))
     return users
 
@@ -67,6 +77,7 @@ def _departments(gen: Gen) -> list[Doc]:
             "email": f"{name.lower()}@example.com",
             "numAgents": 0,
             "type": "d",
+            **({} if enabled else {"archived": True}),
             "_updatedAt": created,
         }
         for name, enabled in names
@@ -130,6 +141,7 @@ def demo_documents(options: SandboxOptions) -> dict[str, list[Doc]]:
             "departmentEnabled": dep["enabled"],
             "count": 0,
             "order": 0,
+            "_updatedAt": dep["_updatedAt"],
         }
         for agent, dep in (
             (agents[0], departments[0]),
@@ -138,10 +150,16 @@ def demo_documents(options: SandboxOptions) -> dict[str, list[Doc]]:
             (agents[2], departments[2]),
         )
     ]
+    for dep in departments:
+        dep["numAgents"] = sum(r["departmentId"] == dep["_id"] for r in dept_agents)
     visitors = seed_people.visitors(gen, options.visitors, departments)
     rooms = seed_rooms.rooms(gen, options.rooms, visitors, agents, departments)
     contacts = seed_people.contacts(gen, options.contacts, visitors, agents)
     pages = seed_rooms.page_visits(gen, rooms[:MAX_PAGE_VISIT_ROOMS])
+    names = {user["_id"]: user["name"] for user in users}
+    transcripts = seed_messages.transcripts(
+        options.seed, rooms[: seed_messages.MAX_TRANSCRIPT_ROOMS], names
+    )
     settings: list[Doc] = [
         {"_id": "Livechat_guest_count", "value": len(visitors) + 1},
         {"_id": "Livechat_history_monitor_type", "value": "url"},
@@ -156,7 +174,7 @@ def demo_documents(options: SandboxOptions) -> dict[str, list[Doc]]:
         "livechat_visitor": visitors,
         "rocketchat_room": [*rooms, _general_channel()],
         "livechat_contact": contacts,
-        "rocketchat_message": pages,
+        "rocketchat_message": [*pages, *transcripts],
         "rocketchat_settings": settings,
     }
 

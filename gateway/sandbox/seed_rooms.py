@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .seedkit import DAY_MS, EPOCH_MS, MESSAGES, PAGES, SOURCES, TAGS, iso_ms
@@ -181,4 +182,106 @@ def page_visits(gen: Gen, rooms: list[Doc]) -> list[Doc]:
                     "_updatedAt": iso_ms(at),
                 }
             )
+    return messages
+
+
+REPLIES = (
+    "Hi! Let me look into that for you.",
+    "Could you share your order number?",
+    "I have sent it to your email address.",
+    "Our yearly plan is 20% cheaper.",
+    "Thanks for your patience.",
+)
+
+
+def _visitor_author(room: Doc) -> Doc:
+    visitor = room["v"]
+    author = {"_id": visitor["_id"], "username": visitor["username"]}
+    if "name" in visitor:
+        author["name"] = visitor["name"]
+    return author
+
+
+def _ordinary(room: Doc, message_id: str, text: str, at: int, author: Doc) -> Doc:
+    message: Doc = {"_id": message_id, "rid": room["_id"], "msg": text}
+    from_visitor = author["_id"] == room["v"]["_id"]
+    if from_visitor:
+        message["token"] = room["v"]["token"]
+        if "name" in room["v"]:
+            message["alias"] = room["v"]["name"]
+    when = iso_ms(at)
+    message.update({"ts": when, "u": author, "_updatedAt": when})
+    message["md"] = [
+        {"type": "PARAGRAPH", "value": [{"type": "PLAIN_TEXT", "value": text}]}
+    ]
+    message["mentions"] = []
+    message["channels"] = []
+    return message
+
+
+def _system(gen: Gen, room: Doc, kind: str, at: int, author: Doc, msg: str = "") -> Doc:
+    when = iso_ms(at)
+    return {
+        "_id": gen.meteor(),
+        "t": kind,
+        "rid": room["_id"],
+        "ts": when,
+        "msg": msg,
+        "u": author,
+        "groupable": False,
+        "_updatedAt": when,
+    }
+
+
+def _ms(value: str) -> int:
+    day = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return int(day.timestamp() * 1000)
+
+
+def room_messages(gen: Gen, rooms: list[Doc], agents: list[Doc]) -> list[Doc]:
+    """Each room's transcript: `livechat-started`, the agent joining, `msgs`
+    ordinary messages between `ts` and `lm` (the last one is the room's
+    `lastMessage`), and `livechat-close` for closed rooms."""
+    names = {agent["_id"]: agent.get("name") for agent in agents}
+    messages: list[Doc] = []
+    rng = gen.rng
+    for room in rooms:
+        start, last = _ms(room["ts"]), _ms(room["lm"])
+        visitor = _visitor_author(room)
+        started = _system(gen, room, "livechat-started", start, dict(visitor))
+        started["u"] = {"_id": visitor["_id"], "username": visitor["username"]}
+        started["token"] = room["v"]["token"]
+        messages.append(started)
+        served = room.get("servedBy")
+        agent: Doc | None = None
+        if served:
+            agent = {"_id": served["_id"], "username": served["username"]}
+            if names.get(served["_id"]):
+                agent["name"] = names[served["_id"]]
+            joined = _ms(served["ts"])
+            messages.append(_system(gen, room, "command", joined, agent, "connected"))
+            messages.append(_system(gen, room, "uj", joined, agent))
+        count = room["msgs"]
+        step = max(1, (last - start) // (count + 1))
+        for index in range(count - 1):
+            author = visitor if agent is None or index % 2 == 0 else agent
+            pool = MESSAGES if author is visitor else REPLIES
+            at = start + step * (index + 1)
+            messages.append(
+                _ordinary(room, gen.meteor(), rng.choice(pool), at, dict(author))
+            )
+        final = room["lastMessage"]
+        author = visitor if final["u"]["_id"] == visitor["_id"] else agent or visitor
+        messages.append(_ordinary(room, final["_id"], final["msg"], last, dict(author)))
+        if "closedAt" in room:
+            closer = dict(room["closedBy"])
+            close = _system(gen, room, "livechat-close", _ms(room["closedAt"]), closer)
+            if room["closer"] == "visitor":
+                close["msg"] = "Closed by visitor"
+                close["transcriptRequested"] = False
+                close["token"] = room["v"]["token"]
+            else:
+                close["msg"] = "Solved, thanks"
+                close["transcriptRequested"] = False
+            messages.append(close)
     return messages

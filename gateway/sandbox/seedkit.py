@@ -97,6 +97,12 @@ def iso_ms(ms: int) -> str:
     return f"{_day(day)}{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
 
 
+def ms_of(stamp: str) -> int:
+    """Epoch milliseconds of a date printed by `iso_ms`."""
+    moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
 class Gen:
     """Every random choice of the demo data, from one seeded RNG."""
 

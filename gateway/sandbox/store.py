@@ -24,7 +24,12 @@ Doc = dict[str, Any]
 # Generated columns per collection (name -> JSON path, or an SQL expression),
 # stored so that filters on them never parse the document; and their indexes.
 COLUMNS: dict[str, dict[str, str]] = {
-    "users": {"username": "$.username"},
+    "users": {
+        "username": "$.username",
+        "name": "$.name",
+        "status": "$.status",
+        "status_livechat": "$.statusLivechat",
+    },
     "rocketchat_room": {
         "t": "$.t",
         "ts": "$.ts",
@@ -45,6 +50,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "rocketchat_message": {"rid": "$.rid", "t": "$.t", "ts": "$.ts"},
     "livechat_contact": {"name": "$.name"},
     "livechat_department": {"name": "$.name"},
+    "rocketchat_subscription": {"rid": "$.rid", "user_id": "$.u._id"},
     "livechat_custom_field": {},
     "rocketchat_settings": {},
     "rocketchat_livechat_department_agents": {
@@ -69,7 +75,8 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
         ("name",),
     ],
     "livechat_visitor": [("token",), ("ts",)],
-    "rocketchat_message": [("rid", "t", "ts")],
+    "rocketchat_message": [("rid", "t", "ts"), ("rid", "ts")],
+    "rocketchat_subscription": [("rid", "user_id")],
     "livechat_contact": [("name",)],
     "rocketchat_livechat_department_agents": [("agent_id",), ("department_id",)],
 }
@@ -239,6 +246,15 @@ class Store:
                 "ON CONFLICT(_id) DO UPDATE SET doc = excluded.doc",
                 (str(doc["_id"]), _dumps(doc)),
             )
+
+    def delete(self, collection: str, where: str, params: Sequence[object] = ()) -> int:
+        """Remove the matching documents; return how many there were."""
+        with self.transaction():
+            self._ensure(collection)
+            cursor = self.db.execute(
+                f'DELETE FROM "{collection}" WHERE {where}', tuple(params)
+            )
+        return int(cursor.rowcount)
 
     def get(self, collection: str, doc_id: str) -> Doc | None:
         return self.find_one(collection, "_id = ?", (doc_id,))

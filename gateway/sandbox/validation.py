@@ -17,6 +17,9 @@ Schema = dict[str, Any]
 NUMBER = {"type": "number", "nullable": True}
 STRING = {"type": "string"}
 STRINGS = {"type": "array", "items": {"type": "string"}}
+BOOLEAN = {"type": "boolean"}
+NULLABLE_STRING = {"type": "string", "nullable": True}
+NULLABLE_BOOLEAN = {"type": "boolean", "nullable": True}
 PAGINATION: dict[str, Schema] = {"offset": NUMBER, "count": NUMBER, "sort": STRING}
 
 _JS_WHITESPACE = (
@@ -82,7 +85,7 @@ def _matches(value: Any, kind: str) -> bool:
     return False
 
 
-def _coerce(value: Any, kind: str) -> tuple[bool, Any]:
+def _coerce(value: Any, kind: str, arrays: bool = True) -> tuple[bool, Any]:
     """ajv's coercion of `value` to `kind`: (done, result)."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "string":
@@ -109,7 +112,7 @@ def _coerce(value: Any, kind: str) -> tuple[bool, Any]:
     elif kind == "null":
         if value == "" or value is False or (is_number and value == 0):
             return True, None
-    elif kind == "array" and not isinstance(value, list | dict):
+    elif kind == "array" and arrays and not isinstance(value, list | dict):
         return True, [value]
     return False, value
 
@@ -129,45 +132,55 @@ def js_string(value: Any) -> str:
     return str(value)
 
 
-def validate(schema: Schema, value: Any) -> Any:
-    """Return `value` coerced to `schema`; raise ValidationError on failure."""
+def validate(schema: Schema, value: Any, *, arrays: bool = True) -> Any:
+    """Return `value` coerced to `schema`; raise ValidationError on failure.
+
+    `arrays=False` is ajv's `coerceTypes: true` (request bodies): scalars are
+    still coerced, but a scalar is not wrapped into an array nor a
+    one-element array unwrapped.
+    """
     errors: list[str] = []
-    result = _check(schema, value, errors)
+    result = _check(schema, value, errors, arrays)
     if errors:
         raise ValidationError(errors)
     return result
 
 
-def _check(schema: Schema, value: Any, errors: list[str]) -> Any:
+def _check(schema: Schema, value: Any, errors: list[str], arrays: bool = True) -> Any:
     if "anyOf" in schema:
         branch_errors: list[str] = []
         for branch in schema["anyOf"]:
             attempt: list[str] = []
-            result = _check(branch, value, attempt)
+            result = _check(branch, value, attempt, arrays)
             if not attempt:
                 return result
             branch_errors.extend(attempt)
         errors.extend([*branch_errors, "must match a schema in anyOf"])
         return value
-    value = _check_type(schema, value, errors)
+    value = _check_type(schema, value, errors, arrays)
     if errors:
+        return value
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append("must be equal to one of the allowed values")
         return value
     if isinstance(value, str) and schema.get("isNotEmpty") and not value.strip():
         errors.append('must pass "isNotEmpty" keyword validation')
         return value
     if isinstance(value, dict) and schema.get("type") == "object":
-        return _check_object(schema, value, errors)
+        return _check_object(schema, value, errors, arrays)
     if isinstance(value, list) and "items" in schema:
         items = []
         for item in value:
-            items.append(_check(schema["items"], item, errors))
+            items.append(_check(schema["items"], item, errors, arrays))
             if errors:
                 return value
         return items
     return value
 
 
-def _check_type(schema: Schema, value: Any, errors: list[str]) -> Any:
+def _check_type(
+    schema: Schema, value: Any, errors: list[str], arrays: bool = True
+) -> Any:
     declared = schema.get("type")
     if declared is None:
         return value
@@ -176,11 +189,11 @@ def _check_type(schema: Schema, value: Any, errors: list[str]) -> Any:
         kinds.append("null")
     if any(_matches(value, kind) for kind in kinds):
         return value
-    if isinstance(value, list) and len(value) == 1 and "array" not in kinds:
+    if arrays and isinstance(value, list) and len(value) == 1 and "array" not in kinds:
         # coerceTypes "array": a one-element array stands for its element.
         return _check_type(schema, value[0], errors)
     for kind in kinds:
-        ok, coerced = _coerce(value, kind)
+        ok, coerced = _coerce(value, kind, arrays)
         if ok:
             return coerced
     shown = [kind for kind in kinds if kind != "null" or "nullable" not in schema]
@@ -188,7 +201,9 @@ def _check_type(schema: Schema, value: Any, errors: list[str]) -> Any:
     return value
 
 
-def _check_object(schema: Schema, value: dict[str, Any], errors: list[str]) -> Any:
+def _check_object(
+    schema: Schema, value: dict[str, Any], errors: list[str], arrays: bool = True
+) -> Any:
     properties: dict[str, Schema] = schema.get("properties", {})
     for name in schema.get("required", []):
         if name not in value:
@@ -202,7 +217,7 @@ def _check_object(schema: Schema, value: dict[str, Any], errors: list[str]) -> A
     result = dict(value)
     for name, sub in properties.items():
         if name in value:
-            result[name] = _check(sub, value[name], errors)
+            result[name] = _check(sub, value[name], errors, arrays)
             if errors:
                 return value
     return result
