@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from gateway.sandbox import login
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -40,11 +42,11 @@ LATENCY_MS = 50
 CHEAP = "{ rooms(first: 50) { nodes { visitor { rocketChatId username } } } }"
 DEEP = "{ rooms(first: 50) { nodes { visitor { name emails { address } } } } }"
 CONSOLE = """
-query Console($room: ID!, $visitor: Boolean!) {
+query Console($room: ID!) {
   rooms(first: 25) {
     nodes {
       id name state lastMessageAt
-      visitor { id username name @include(if: $visitor) }
+      visitor { id username VISITOR_NAME }
       servedBy { username }
       department { name }
     }
@@ -175,10 +177,7 @@ def main() -> None:
 
     rows: list[Row] = []
     with sandbox() as upstream:
-        login = httpx.post(
-            f"{upstream}/api/v1/login", json={"user": "admin", "password": "demo"}
-        ).json()["data"]
-        headers = {"X-Auth-Token": login["authToken"], "X-User-Id": login["userId"]}
+        headers = login(upstream)
         httpx.patch(
             f"{upstream}/_sandbox/options", json={"latency_ms": args.latency_ms}
         )
@@ -263,8 +262,10 @@ def main() -> None:
                                 f"gateway console page, visitor {label}",
                                 upstream,
                                 query(
-                                    CONSOLE,
-                                    variables={"room": open_id, "visitor": with_names},
+                                    CONSOLE.replace(
+                                        "VISITOR_NAME", "name" if with_names else ""
+                                    ),
+                                    variables={"room": open_id},
                                 ),
                                 args.iterations,
                             )
