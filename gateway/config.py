@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import json
+import os
 import re
 from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
-from typing import Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import Field, HttpUrl, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pydantic_core import ErrorDetails
 
 DEFAULT_UPSTREAM_TIMEOUT = 5.0
 DEFAULT_PAGE_SIZE = 25
@@ -17,6 +25,9 @@ MAX_PAGE_SIZE = 100
 # wave of concurrent calls: two round trips, not 1 + ceil(page / fan-out).
 MAX_FAN_OUT = MAX_PAGE_SIZE
 MAX_CONNECTIONS = 100
+READINESS_CACHE_SECONDS = 5.0
+ENV_PREFIX = "GATEWAY_"
+MASK = "********"
 CORS_MAX_AGE = 600
 APQ_CACHE_SIZE = 1000
 APQ_TTL = 86400
@@ -31,7 +42,7 @@ class Settings(BaseSettings):
     """Everything the gateway reads from its environment (prefix `GATEWAY_`)."""
 
     model_config = SettingsConfigDict(
-        env_prefix="GATEWAY_", frozen=True, validate_by_name=True
+        env_prefix=ENV_PREFIX, frozen=True, validate_by_name=True
     )
 
     rocketchat_url: HttpUrl | None = Field(
@@ -47,6 +58,7 @@ class Settings(BaseSettings):
     default_page_size: int = Field(
         default=DEFAULT_PAGE_SIZE,
         ge=1,
+        le=MAX_PAGE_SIZE,
         description="Page size when neither first nor last.",
     )
     max_page_size: int = Field(
@@ -75,6 +87,7 @@ class Settings(BaseSettings):
             "Set by `rc-gateway serve` for its workers in sandbox mode: the demo "
             "admin's headers, pre-filled in GraphiQL. Never set it in production."
         ),
+        json_schema_extra={"secret": True},
     )
     cors_origins: Annotated[list[str] | None, NoDecode] = Field(
         default=None,
@@ -119,6 +132,37 @@ class Settings(BaseSettings):
         default=False,
         description="Refuse every document that is not in the trusted manifest.",
     )
+    sandbox: bool = Field(
+        default=True,
+        description=(
+            "Start the embedded demo sandbox when ROCKETCHAT_URL is unset; "
+            "false makes a missing ROCKETCHAT_URL a start-up error (production)."
+        ),
+    )
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        default="info", description="Least severe log level written."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text` (readable lines) or `json` (one JSON object a line).",
+    )
+    root_path: str = Field(
+        default="",
+        description="Path prefix the gateway is served under behind a proxy.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description=(
+            "Proxies trusted to set X-Forwarded-For (comma-separated addresses "
+            "or networks, `*` for any); their hops are skipped to find the client."
+        ),
+    )
+    readiness_cache_seconds: float = Field(
+        default=READINESS_CACHE_SECONDS,
+        ge=0,
+        description="How long /readyz reuses its last upstream check.",
+    )
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -160,3 +204,198 @@ class Settings(BaseSettings):
                 "GATEWAY_TRUSTED_DOCUMENTS_ONLY=true needs GATEWAY_TRUSTED_DOCUMENTS"
             )
         return self
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        if value and (not value.startswith("/") or value.endswith("/")):
+            raise ValueError("must start with / and not end with /")
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in split_list(value):
+            if item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        "must be addresses or networks separated by commas, or *"
+                    ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (
+            "default_page_size" not in self.model_fields_set
+            and self.default_page_size > self.max_page_size
+        ):
+            # Only the maximum was lowered: the default follows it down.
+            object.__setattr__(self, "default_page_size", self.max_page_size)
+        if self.default_page_size > self.max_page_size:
+            raise ValueError(
+                f"GATEWAY_DEFAULT_PAGE_SIZE ({self.default_page_size}) must not "
+                f"exceed GATEWAY_MAX_PAGE_SIZE ({self.max_page_size})"
+            )
+        if self.rocketchat_url is None and not self.sandbox:
+            raise ValueError("ROCKETCHAT_URL must be set when GATEWAY_SANDBOX is false")
+        return self
+
+
+class ConfigError(Exception):
+    """A setting is invalid; the message is one line naming its variable."""
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else ENV_PREFIX + field.upper()
+
+
+def is_secret(field: str) -> bool:
+    extra = Settings.model_fields[field].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("secret"))
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, *, options: Mapping[str, str] = {}
+) -> Settings:
+    """Settings from the environment and `overrides`, or a one-line ConfigError.
+
+    `options` names the command-line option an override came from, so the
+    message points at what the user typed.
+    """
+    overrides = dict(overrides or {})
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc.errors()[0], options)) from None
+    except SettingsError as exc:
+        field = next(
+            (name for name in Settings.model_fields if f'"{name}"' in str(exc)), None
+        )
+        if field is None:
+            raise ConfigError(str(exc)) from None
+        raise ConfigError(f"{env_name(field)} must be a JSON object") from None
+
+
+def _explain(error: ErrorDetails, options: Mapping[str, str]) -> str:
+    location = [part for part in error["loc"] if isinstance(part, str)]
+    if not location:  # a rule across settings: its message names them
+        return error["msg"].removeprefix("Value error, ")
+    field = next(
+        (
+            name
+            for name in Settings.model_fields
+            if location[0] in (name, env_name(name))
+        ),
+        location[0],
+    )
+    name = options.get(field) or (
+        env_name(field) if field in Settings.model_fields else field
+    )
+    value = error.get("input")
+    if field in Settings.model_fields and is_secret(field):
+        shown = MASK
+    elif isinstance(value, str) and value and not any(c.isspace() for c in value):
+        shown = value
+    else:
+        shown = repr(value)
+    return f"{name} {_rule(field, error)}, got {shown}"
+
+
+def _rule(field: str, error: ErrorDetails) -> str:
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind in (
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    ):
+        bounds: dict[str, Any] = {}
+        for item in Settings.model_fields[field].metadata:
+            for key in ("ge", "gt", "le", "lt"):
+                if getattr(item, key, None) is not None:
+                    bounds[key] = getattr(item, key)
+        if "ge" in bounds and "le" in bounds:
+            return f"must be between {bounds['ge']} and {bounds['le']}"
+        rules = {
+            "gt": "greater than",
+            "ge": "at least",
+            "lt": "less than",
+            "le": "at most",
+        }
+        return " and ".join(f"must be {rules[k]} {v}" for k, v in bounds.items())
+    if kind == "literal_error":
+        return f"must be one of {context.get('expected', '')}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "must be a whole number"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return "must be a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "must be true or false"
+    if kind.startswith("url"):
+        return "must be an http:// or https:// URL"
+    if kind in ("dict_type", "json_invalid", "json_type"):
+        return "must be a JSON object"
+    message = error["msg"].removeprefix("Value error, ")
+    return message if message.startswith("must ") else f"must be valid ({message})"
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each GATEWAY_* variable that is no setting, with a guess."""
+    environ = os.environ if environ is None else environ
+    known = {env_name(field) for field in Settings.model_fields}
+    warnings = []
+    for name in sorted(environ):
+        if name.startswith(ENV_PREFIX) and name not in known:
+            # Compared without the shared prefix, which would make all look alike.
+            stems = {
+                known_name.removeprefix(ENV_PREFIX): known_name for known_name in known
+            }
+            guess = difflib.get_close_matches(
+                name.removeprefix(ENV_PREFIX), stems, n=1, cutoff=0.6
+            )
+            hint = f"; did you mean {stems[guess[0]]}?" if guess else ""
+            warnings.append(f"{name} is not a setting and is ignored{hint}")
+    return warnings
+
+
+def effective(settings: Settings) -> list[tuple[str, str, str]]:
+    """(variable, value, source) of every setting, secrets masked."""
+    rows = []
+    for field in Settings.model_fields:
+        value = getattr(settings, field)
+        name = env_name(field)
+        source = "environment" if name in os.environ else "default"
+        if field in settings.model_fields_set and name not in os.environ:
+            source = "command line"
+        rows.append((name, _show(field, value), source))
+    return rows
+
+
+def _show(field: str, value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    if is_secret(field):
+        return MASK
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    # A URL's password (Rocket.Chat's, Redis') is masked, the rest shown.
+    return _URL_PASSWORD.sub(rf"\1{MASK}@", str(value))
+
+
+_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/@]*@", re.IGNORECASE)

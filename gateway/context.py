@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import re
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 import strawberry
 from starlette.responses import Response
 
+from gateway.config import split_list
 from gateway.loaders import Loaders
+from gateway.telemetry.requests import current
 from gateway.upstream.client import Credentials
 
 if TYPE_CHECKING:
@@ -44,19 +49,55 @@ def request_id(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def credentials_of(request: Request | WebSocket) -> Credentials:
-    """Only what may travel upstream: auth headers, forwarding chain, request id."""
-    headers = request.headers
-    chain = [
-        hop.strip()
-        for hop in headers.get("x-forwarded-for", "").split(",")
-        if hop.strip()
-    ]
-    peer = request.client.host if request.client is not None else None
+@lru_cache(maxsize=16)
+def trusted_networks(
+    forwarded_allow_ips: str,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
+    """The proxies of GATEWAY_FORWARDED_ALLOW_IPS; None means any (`*`)."""
+    items = split_list(forwarded_allow_ips)
+    if "*" in items:
+        return None
+    return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+
+
+def _trusted(hop: str, forwarded_allow_ips: str) -> bool:
+    networks = trusted_networks(forwarded_allow_ips)
+    if networks is None:
+        return True
+    try:
+        address = ipaddress.ip_address(hop)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
+def forwarding_chain(
+    forwarded_for: str | None, peer: str | None, forwarded_allow_ips: str = ""
+) -> list[str]:
+    """The X-Forwarded-For chain to send upstream, ending with the client.
+
+    The socket peer is appended. When trusted proxies are configured, hops
+    they added are dropped from the right, so the last element is the first
+    address no trusted proxy vouches for: the real client.
+    """
+    chain = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
     # uvicorn's proxy-header support may already have made the last hop the
     # client; `rc-gateway serve` turns it off, this guards other servers.
     if peer and (not chain or chain[-1] != peer):
         chain.append(peer)
+    if forwarded_allow_ips:
+        while len(chain) > 1 and _trusted(chain[-1], forwarded_allow_ips):
+            chain.pop()
+    return chain
+
+
+def credentials_of(
+    request: Request | WebSocket, forwarded_allow_ips: str = ""
+) -> Credentials:
+    """Only what may travel upstream: auth headers, forwarding chain, request id."""
+    headers = request.headers
+    peer = request.client.host if request.client is not None else None
+    chain = forwarding_chain(headers.get("x-forwarded-for"), peer, forwarded_allow_ips)
     return Credentials(
         auth_token=headers.get("x-auth-token") or None,
         user_id=headers.get("x-user-id") or None,
@@ -71,7 +112,13 @@ async def build_context(
     """Build the context for one request from the app's shared state."""
     settings: Settings = request.app.state.settings
     upstream: Upstream = request.state.upstream
-    credentials = credentials_of(request)
+    record = current()
+    credentials = credentials_of(request, settings.forwarded_allow_ips)
+    if record is not None and record.request_id:
+        # The access middleware already chose the id (it logs it).
+        credentials = dataclasses.replace(credentials, request_id=record.request_id)
+    if record is not None:
+        record.user_id = credentials.user_id
     if credentials.request_id and isinstance(response, Response):
         response.headers[REQUEST_ID_HEADER] = credentials.request_id
     return Context(

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import logging.config
 import os
-import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
 
-from gateway.app import create_app
-from gateway.config import Settings
+from gateway.config import env_name, load_settings, unknown_variables
 from gateway.documents import load_manifest
+from gateway.telemetry.logs import log_config
+from gateway.telemetry.multiprocess import metrics_directory
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 DEMO_USER = "admin"
 DEMO_PASSWORD = "demo"
 WORKER_FACTORY = "gateway.app:app_from_environment"
 
-
-def log(message: str) -> None:
-    print(f"rc-gateway: {message}", file=sys.stderr, flush=True)
+logger = logging.getLogger("gateway.serve")
 
 
 def login(base_url: str, user: str, password: str) -> dict[str, str]:
@@ -49,43 +49,70 @@ def embedded_sandbox() -> Iterator[str]:
         yield url
 
 
-def serve(*, host: str, port: int, workers: int) -> None:
-    """Serve the gateway; without ROCKETCHAT_URL, in front of the demo sandbox."""
-    settings = Settings()
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    overrides: Mapping[str, Any] | None = None,
+    options: Mapping[str, str] | None = None,
+) -> None:
+    """Serve the gateway; without ROCKETCHAT_URL, in front of the demo sandbox.
+
+    `overrides` are settings given as command-line options (named in
+    `options`); they outrank the environment. Raises ConfigError, before
+    anything starts, when a setting is invalid.
+    """
+    overrides = dict(overrides or {})
+    settings = load_settings(overrides, options=options or {})
+    logging_config = log_config(settings.log_level, settings.log_format)
+    logging.config.dictConfig(logging_config)
+    for warning in unknown_variables():
+        logger.warning(warning)
     if settings.trusted_documents is not None:
         # Read once here too, so a bad manifest stops the start, not each worker.
         load_manifest(settings.trusted_documents)
     with contextlib.ExitStack() as stack:
+        if workers > 1:
+            # Before the app (and prometheus-client's value class) is loaded.
+            stack.enter_context(metrics_directory())
+        # Imported here: metrics must see PROMETHEUS_MULTIPROC_DIR first.
+        from gateway.app import create_app
+
         if settings.rocketchat_url is not None:
             upstream_url = str(settings.rocketchat_url)
             demo_headers = None
-            log(f"fronting Rocket.Chat at {upstream_url}")
+            logger.info(f"fronting Rocket.Chat at {upstream_url}")
         else:
             upstream_url = stack.enter_context(embedded_sandbox())
             demo_headers = login(upstream_url, DEMO_USER, DEMO_PASSWORD)
-            log(
+            logger.info(
                 "ROCKETCHAT_URL is not set: started the embedded sandbox with "
                 f"demo data at {upstream_url}"
             )
-            log("demo users: admin, agent, viewer (password: demo)")
+            logger.info("demo users: admin, agent, viewer (password: demo)")
             for name, value in demo_headers.items():
-                log(f"  {name}: {value}   (demo admin)")
-        log(f"GraphiQL: http://{host}:{port}/graphql")
-        # proxy_headers off: the gateway appends the real peer to
-        # X-Forwarded-For itself instead of letting uvicorn rewrite the client.
+                logger.info(f"  {name}: {value}   (demo admin)")
+        logger.info(f"GraphiQL: http://{host}:{port}{settings.root_path}/graphql")
+        server_options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "root_path": settings.root_path,
+            # The gateway reads X-Forwarded-For itself (trusting only
+            # GATEWAY_FORWARDED_ALLOW_IPS) and appends the real peer.
+            "proxy_headers": False,
+            "log_config": logging_config,
+            "access_log": False,
+            "server_header": False,
+        }
         if workers > 1:
             # Workers are separate processes: they rebuild the app from the env.
             os.environ["ROCKETCHAT_URL"] = upstream_url
             if demo_headers:
                 os.environ["GATEWAY_DEMO_HEADERS"] = json.dumps(demo_headers)
-            uvicorn.run(
-                WORKER_FACTORY,
-                factory=True,
-                host=host,
-                port=port,
-                workers=workers,
-                proxy_headers=False,
-            )
+            for field, value in overrides.items():
+                os.environ[env_name(field)] = str(value)
+            uvicorn.run(WORKER_FACTORY, factory=True, workers=workers, **server_options)
         else:
             app = create_app(settings, upstream_url, demo_headers=demo_headers)
-            uvicorn.run(app, host=host, port=port, proxy_headers=False)
+            uvicorn.run(app, **server_options)

@@ -19,6 +19,8 @@ RANKS = {
     "gateway.serve": 2,
     "gateway.app": 3,
     "gateway.view": 4,
+    "gateway.access": 4,
+    "gateway.probes": 4,
     "gateway.graphiql": 5,
     "gateway.cors": 5,
     "gateway.documents": 5,
@@ -26,14 +28,16 @@ RANKS = {
     "gateway.context": 7,
     "gateway.loaders": 8,
     "gateway.upstream": 9,
-    "gateway.config": 10,
-    "gateway.errors": 10,
-    "gateway": 11,
+    "gateway.telemetry": 10,
+    "gateway.config": 11,
+    "gateway.errors": 11,
+    "gateway": 12,
 }
 FORBIDDEN_LIBRARIES = {
     "gateway.upstream": {"strawberry", "starlette", "graphql"},
     "gateway.schema": {"httpx"},
     "gateway.loaders": {"starlette", "httpx"},
+    "gateway.telemetry": {"strawberry", "starlette", "graphql", "httpx"},
 }
 
 

@@ -8,6 +8,7 @@ from starlette.routing import Mount
 from .api import ApiApp
 from .control import control_routes
 from .fixtures import load_fixture
+from .info import info_routes
 from .options import SandboxOptions
 from .seed import seed_demo
 from .state import Sandbox
@@ -30,7 +31,11 @@ def create_sandbox_app(options: SandboxOptions | None = None) -> Starlette:
     options = options or SandboxOptions()
     sandbox = Sandbox(options, open_store(options))
     app = Starlette(
-        routes=[*control_routes(sandbox), Mount("/api/v1", app=ApiApp(sandbox))]
+        routes=[
+            *control_routes(sandbox),
+            *info_routes(),
+            Mount("/api/v1", app=ApiApp(sandbox)),
+        ]
     )
     app.state.sandbox = sandbox
     return app

@@ -24,6 +24,7 @@ from strawberry.extensions.query_depth_limiter import create_validator
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.nodes import NodeQuery
+from gateway.schema.operations import OperationRecorder
 from gateway.schema.rooms import Room, RoomQuery
 from gateway.schema.scalars import DateTime
 from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
@@ -58,6 +59,7 @@ schema = GatewaySchema(
         # Clients repeat the same few documents: parse and validate each once.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
         lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        OperationRecorder,
     ],
     scalar_overrides={datetime: DateTime},
 )

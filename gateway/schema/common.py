@@ -26,52 +26,31 @@ class Phone:
     phone_number: str
 
 
-@strawberry.type(description="A Rocket.Chat user as other records mention it.")
-class User:
-    rocket_chat_id: str | None = strawberry.field(description="The user's `_id`.")
-    username: str | None
-    name: str | None
-
-    @classmethod
-    def from_record(cls, record: UserRefRecord | None) -> User | None:
-        if record is None:
-            return None
-        return cls(rocket_chat_id=record.id, username=record.username, name=record.name)
-
-
-@strawberry.type(description="An agent assigned to a conversation, and since when.")
-class Agent:
-    rocket_chat_id: str | None = strawberry.field(description="The agent's user `_id`.")
-    username: str | None
-    assigned_at: datetime | None = strawberry.field(
-        description="When the agent took the conversation."
+@strawberry.type(
+    description=(
+        "A Rocket.Chat user (an agent, a manager, a contact manager, a message "
+        "author), in one shape wherever it is mentioned. Rocket.Chat embeds "
+        "only some fields in each record: what it left out is null."
     )
-
-    @classmethod
-    def from_record(cls, record: UserRefRecord | None) -> Agent | None:
-        if record is None:
-            return None
-        return cls(
-            rocket_chat_id=record.id, username=record.username, assigned_at=record.at
-        )
-
-
-@strawberry.type(description="The agent responsible for a visitor or contact.")
-class ContactManager:
-    rocket_chat_id: str | None = strawberry.field(description="The user's `_id`.")
+)
+class User:
+    rocket_chat_id: str = strawberry.field(description="The user's `_id`.")
     username: str | None
     name: str | None
     emails: list[Email]
 
     @classmethod
-    def from_record(cls, record: ContactManagerRecord | None) -> ContactManager | None:
-        if record is None:
+    def from_record(
+        cls, record: UserRefRecord | ContactManagerRecord | None
+    ) -> User | None:
+        if record is None or record.id is None:
             return None
+        emails = getattr(record, "emails", ())
         return cls(
             rocket_chat_id=record.id,
             username=record.username,
             name=record.name,
-            emails=[Email(address=a) for a in record.emails],
+            emails=[Email(address=a) for a in emails],
         )
 
 

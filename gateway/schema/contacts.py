@@ -12,11 +12,11 @@ from strawberry.scalars import JSON
 
 from gateway.context import Info
 from gateway.schema.common import (
-    ContactManager,
     Email,
     OrderDirection,
     Phone,
     Source,
+    User,
     sort_by,
 )
 from gateway.schema.ids import load_nodes
@@ -130,10 +130,10 @@ class ContactChannel:
 )
 class Contact(relay.Node):
     raw_id: relay.NodeID[str]
-    name: str | None
+    name: str | None = strawberry.field(graphql_type=str)
     emails: list[Email]
     phones: list[Phone]
-    contact_manager: ContactManager | None = strawberry.field(
+    contact_manager: User | None = strawberry.field(
         description="The agent in charge; only the id is known when read by id."
     )
     unknown: bool | None = strawberry.field(
@@ -148,8 +148,8 @@ class Contact(relay.Node):
     channels: list[ContactChannel] = strawberry.field(
         description="Each visitor/source the contact was reached through."
     )
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
+    updated_at: datetime | None = strawberry.field(graphql_type=datetime)
     last_chat_at: datetime | None
     import_ids: list[str] = strawberry.field(
         description="Ids from an import, if the contact was imported."
@@ -203,7 +203,7 @@ class Contact(relay.Node):
             name=record.name,
             emails=[Email(address=a) for a in record.emails],
             phones=[Phone(phone_number=p) for p in record.phones],
-            contact_manager=ContactManager.from_record(record.contact_manager),
+            contact_manager=User.from_record(record.contact_manager),
             unknown=record.unknown,
             conflicting_fields=[
                 ContactConflict(field=c.field, value=c.value)

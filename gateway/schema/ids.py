@@ -35,10 +35,14 @@ def parse_global_id(value: str) -> GlobalID:
     return global_id
 
 
-def parse_id(value: str, type_name: str) -> str:
-    """A `type_name` global id or a raw Rocket.Chat id → the raw id."""
+def parse_id(value: str, type_name: str, argument: str = "id") -> str:
+    """A `type_name` global id or a raw Rocket.Chat id → the raw id.
+
+    `argument` names the input in the BAD_USER_INPUT error for an empty value
+    or for the global id of another type.
+    """
     if not value:
-        raise BadUserInputError("`id` must not be empty.", argument="id")
+        raise BadUserInputError(f"`{argument}` must not be empty.", argument=argument)
     try:
         global_id = parse_global_id(value)
     except BadUserInputError:
@@ -46,7 +50,7 @@ def parse_id(value: str, type_name: str) -> str:
     if global_id.type_name != type_name:
         raise BadUserInputError(
             f"{value!r} is the id of a {global_id.type_name}, not a {type_name}.",
-            argument="id",
+            argument=argument,
         )
     return global_id.node_id
 

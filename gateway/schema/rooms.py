@@ -14,7 +14,6 @@ from strawberry.scalars import JSON
 from gateway.context import Info
 from gateway.loaders import PagesKey
 from gateway.schema.common import (
-    Agent,
     DateRange,
     OrderDirection,
     Source,
@@ -73,19 +72,23 @@ class Department:
 
 @strawberry.type(description="The last message of a room.")
 class LastMessage:
-    rocket_chat_id: str | None
-    text: str | None
-    created_at: datetime | None
+    rocket_chat_id: str | None = strawberry.field(graphql_type=str)
+    text: str | None = strawberry.field(
+        graphql_type=str, description="The text; empty for system messages."
+    )
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
     author: User | None
 
 
 @strawberry.type(description="A page the visitor opened, from its navigation history.")
 class PageVisit:
     rocket_chat_id: str
-    title: str | None
-    url: str | None
-    change: str | None = strawberry.field(description="`url` or `title`.")
-    created_at: datetime | None
+    title: str | None = strawberry.field(graphql_type=str)
+    url: str | None = strawberry.field(graphql_type=str)
+    change: str | None = strawberry.field(
+        graphql_type=str, description="`url` or `title`."
+    )
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
     expires_at: datetime | None = strawberry.field(
         description="Set when the visit was recorded without a room."
     )
@@ -120,25 +123,28 @@ def room_state(record: RoomRecord) -> RoomState:
 class Room(relay.Node):
     raw_id: relay.NodeID[str]
     name: str | None = strawberry.field(
-        description="Display name (`fname`): the visitor's name when it opened."
+        graphql_type=str,
+        description="Display name (`fname`): the visitor's name when it opened.",
     )
-    state: RoomState | None = strawberry.field(
+    state: RoomState = strawberry.field(
         description="Derived from `open`, `onHold` and `servedBy`."
     )
-    open: bool | None = strawberry.field(description="True until the room is closed.")
-    on_hold: bool | None = strawberry.field(
+    open: bool = strawberry.field(description="True until the room is closed.")
+    on_hold: bool = strawberry.field(
         description="True while an agent has put the conversation on hold."
     )
     message_count: int | None = strawberry.field(
-        description="Messages in the room (`msgs`), navigation entries included."
+        graphql_type=int,
+        description="Messages in the room (`msgs`), navigation entries included.",
     )
     user_count: int | None = strawberry.field(
-        description="Users subscribed to the room (`usersCount`)."
+        graphql_type=int, description="Users subscribed to the room (`usersCount`)."
     )
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
+    updated_at: datetime | None = strawberry.field(graphql_type=datetime)
     last_message_at: datetime | None = strawberry.field(
-        description="When the last message was sent (`lm`)."
+        graphql_type=datetime,
+        description="When the last message was sent (`lm`); at first, the creation.",
     )
     visitor_last_message_at: datetime | None = strawberry.field(
         description="When the visitor last wrote."
@@ -153,8 +159,11 @@ class Room(relay.Node):
     closed_by: User | None = strawberry.field(
         description="The user who closed the room."
     )
-    served_by: Agent | None = strawberry.field(
+    served_by: User | None = strawberry.field(
         description="The agent serving the room; null while queued."
+    )
+    assigned_at: datetime | None = strawberry.field(
+        description="When `servedBy` took the room; null while queued."
     )
     department: Department | None
     source: Source | None
@@ -299,7 +308,8 @@ class Room(relay.Node):
             if record.closer in {"user", "visitor"}
             else None,
             closed_by=User.from_record(record.closed_by),
-            served_by=Agent.from_record(record.served_by),
+            served_by=User.from_record(record.served_by),
+            assigned_at=record.served_by.at if record.served_by else None,
             department=(
                 Department(rocket_chat_id=department.id, name=department.name)
                 if department

@@ -15,11 +15,10 @@ from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
 from gateway.loaders import HistoryKey
 from gateway.schema.common import (
-    Agent,
-    ContactManager,
     Email,
     OrderDirection,
     Phone,
+    User,
     sort_by,
 )
 from gateway.schema.ids import load_nodes, parse_id
@@ -48,8 +47,10 @@ if TYPE_CHECKING:
 
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
-# What a room's embedded `v` (or a search result) already says about a visitor.
-EMBEDDED_FIELDS = frozenset({"id", "rocketChatId", "username", "status"})
+# What a room's embedded `v` says about a visitor that never differs from the
+# visitor record itself. (`v.status` is the room's copy, set to offline when
+# the room closes: status always comes from the visitor record.)
+EMBEDDED_FIELDS = frozenset({"id", "rocketChatId", "username"})
 # What a `visitors.search` result carries (its projection leaves out status,
 # dates, department, agents, ...); `token` is null for agents either way.
 SEARCH_FIELDS = frozenset(
@@ -102,7 +103,9 @@ class Visitor(relay.Node):
             "`registerVisitor`); null everywhere else."
         )
     )
-    username: str | None = strawberry.field(description="`guest-N` unless chosen.")
+    username: str | None = strawberry.field(
+        graphql_type=str, description="`guest-N` unless chosen."
+    )
     name: str | None
     emails: list[Email]
     phones: list[Phone]
@@ -110,20 +113,28 @@ class Visitor(relay.Node):
         description="`_id` of the department the visitor was routed to."
     )
     status: VisitorStatus | None = strawberry.field(
-        description="Presence; null where the upstream listing leaves it out."
+        description=(
+            "Presence, always as the visitor record says (null only for a "
+            "value this API does not know)."
+        )
     )
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: datetime | None = strawberry.field(graphql_type=datetime)
+    updated_at: datetime | None = strawberry.field(graphql_type=datetime)
     last_chat_at: datetime | None = strawberry.field(
         description="When the visitor's latest room was opened."
     )
-    last_agent: Agent | None = strawberry.field(
+    last_agent: User | None = strawberry.field(
         description="The agent who last served the visitor."
+    )
+    last_agent_at: datetime | None = strawberry.field(
+        description="When `lastAgent` took the visitor's latest served room."
     )
     custom_fields: JSON | None = strawberry.field(
         description="Visitor custom-field values keyed by field id (`livechatData`)."
     )
-    contact_manager: ContactManager | None
+    contact_manager: User | None = strawberry.field(
+        description="The agent responsible for the visitor."
+    )
     user_agent: str | None = strawberry.field(
         description="Browser user agent seen at registration."
     )
@@ -159,13 +170,16 @@ class Visitor(relay.Node):
     async def chat_history(
         self,
         info: Info,
-        room_id: str | None = None,
+        room_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="A room's global id or `_id`."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[RoomType] | None:
-        gate = room_id or self.last_chat_id
+        gate = parse_id(room_id, "Room", "roomId") if room_id else self.last_chat_id
         if gate is None:
             record = await info.context.loaders.visitor.load(self.raw_id)
             gate = record.last_chat.room_id if record.last_chat else None
@@ -199,9 +213,10 @@ class Visitor(relay.Node):
             created_at=record.created_at,
             updated_at=record.updated_at,
             last_chat_at=record.last_chat.created_at if record.last_chat else None,
-            last_agent=Agent.from_record(record.last_agent),
+            last_agent=User.from_record(record.last_agent),
+            last_agent_at=record.last_agent.at if record.last_agent else None,
             custom_fields=json_value(record.custom_fields),
-            contact_manager=ContactManager.from_record(record.contact_manager),
+            contact_manager=User.from_record(record.contact_manager),
             user_agent=record.user_agent,
             ip=record.ip,
             host=record.host,
@@ -298,8 +313,12 @@ class RegisterVisitorPayload:
 @strawberry.input(description="A page the visitor opened, for the navigation history.")
 class RecordPageVisitInput:
     token: str = strawberry.field(description="The visitor's token.")
-    room_id: str | None = strawberry.field(
-        default=None, description="The visitor's room; without it the entry expires."
+    room_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "The visitor's room (global id or Rocket.Chat `_id`); without it "
+            "the entry expires."
+        ),
     )
     change: str = strawberry.field(
         default="url",
@@ -432,7 +451,11 @@ class VisitorMutation:
         ctx = info.context
         visit = PageVisitBody(
             token=input.token,
-            room_id=input.room_id,
+            room_id=(
+                parse_id(input.room_id, "Room", "roomId")
+                if input.room_id is not None
+                else None
+            ),
             change=input.change,
             title=input.title,
             url=input.url,

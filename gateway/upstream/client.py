@@ -30,12 +30,15 @@ from gateway.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from gateway.telemetry.hub import UpstreamCall
+from gateway.upstream.routes import INFO_ROUTE, route_of
 from gateway.upstream.transport import AiohttpTransport, no_cookies
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
     from gateway.config import Settings
+    from gateway.telemetry.hub import Telemetry
 
 API_PREFIX = "/api/v1/"
 DEFAULT_RETRY_AFTER = 60
@@ -110,17 +113,27 @@ class Upstream:
     """
 
     def __init__(
-        self, clients: Sequence[httpx.AsyncClient], *, retry_reads: bool = True
+        self,
+        clients: Sequence[httpx.AsyncClient],
+        *,
+        retry_reads: bool = True,
+        telemetry: Telemetry | None = None,
     ) -> None:
         if not clients:
             raise ValueError("Upstream needs at least one client")
         self._clients = itertools.cycle(clients)
         self._retry_reads = retry_reads
+        self._telemetry = telemetry
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def open(cls, base_url: str, settings: Settings) -> AsyncIterator[Upstream]:
-        """Open the shared client for `base_url` (the server root, no /api/v1)."""
+    async def open(
+        cls, base_url: str, settings: Settings, telemetry: Telemetry | None = None
+    ) -> AsyncIterator[Upstream]:
+        """Open the shared client for `base_url` (the server root, no /api/v1).
+
+        `telemetry`, when given, logs, counts and traces every REST call.
+        """
         limits = httpx.Limits(
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_connections,
@@ -137,7 +150,7 @@ class Upstream:
             follow_redirects=False,
             trust_env=False,
         ) as client:
-            yield cls([client], retry_reads=settings.retry_reads)
+            yield cls([client], retry_reads=settings.retry_reads, telemetry=telemetry)
 
     async def request(
         self,
@@ -163,13 +176,9 @@ class Upstream:
         attempts = 2 if method == "GET" and self._retry_reads else 1
         for attempt in range(attempts):
             try:
-                with _map_transport_errors():
-                    response = await next(self._clients).request(
-                        method,
-                        path,
-                        params=params,
-                        json=json,
-                        headers=credentials.headers(),
+                with self._observe(method, route_of(path)) as call:
+                    return await self._exchange(
+                        method, path, credentials, params, json, call
                     )
             except UpstreamUnavailableError as exc:
                 retryable = isinstance(
@@ -178,8 +187,49 @@ class Upstream:
                 if retryable and attempt + 1 < attempts:
                     continue
                 raise
-            return _unwrap(response)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def get_info(self) -> dict[str, Any]:
+        """`GET /api/info`, outside /api/v1 and without credentials.
+
+        Rocket.Chat's unauthenticated server information; raises the
+        GatewayError matching the failure when it is unreachable or refuses.
+        """
+        with self._observe("GET", INFO_ROUTE) as call:
+            client = next(self._clients)
+            with _map_transport_errors():
+                response = await client.get(
+                    client.base_url.join("../info"), headers=call.headers
+                )
+            call.status = response.status_code
+            return _unwrap(response)
+
+    def _observe(
+        self, method: str, route: str
+    ) -> contextlib.AbstractContextManager[UpstreamCall]:
+        """The one place each REST exchange is measured (per call, never per field)."""
+        if self._telemetry is None:
+            return contextlib.nullcontext(UpstreamCall())
+        return self._telemetry.upstream_call(method, route)
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        credentials: Credentials,
+        params: Mapping[str, str | int | list[str]] | None,
+        json: Any,
+        call: UpstreamCall,
+    ) -> dict[str, Any]:
+        headers = credentials.headers()
+        if call.headers:
+            headers.update(call.headers)
+        with _map_transport_errors():
+            response = await next(self._clients).request(
+                method, path, params=params, json=json, headers=headers
+            )
+        call.status = response.status_code
+        return _unwrap(response)
 
 
 @contextlib.contextmanager

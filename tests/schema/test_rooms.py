@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -316,10 +317,10 @@ query {
     nodes {
       id rocketChatId name state open onHold messageCount userCount createdAt
       lastMessageAt closedAt closer closedBy { rocketChatId username }
-      servedBy { rocketChatId username assignedAt }
+      servedBy { rocketChatId username } assignedAt
       department { rocketChatId name } source { type } tags customFields
       lastMessage { text author { username } }
-      visitor { rocketChatId username status }
+      visitor { rocketChatId username }
     }
   }
 }
@@ -345,11 +346,11 @@ async def test_room_fields_are_renamed_from_the_document(
     assert room["tags"] == doc.get("tags", [])
     assert room["customFields"] == doc.get("livechatData")
     assert room["servedBy"]["rocketChatId"] == doc["servedBy"]["_id"]
+    assert room["assignedAt"] == doc["servedBy"]["ts"]
     assert room["source"]["type"] == doc["source"]["type"].upper()
     assert room["visitor"] == {
         "rocketChatId": doc["v"]["_id"],
         "username": doc["v"]["username"],
-        "status": doc["v"]["status"].upper(),
     }
     assert room["lastMessage"]["text"] == doc["lastMessage"]["msg"]
     with_department = next(
@@ -358,6 +359,50 @@ async def test_room_fields_are_renamed_from_the_document(
     assert with_department[0]["department"] == {
         "rocketChatId": with_department[1]["department"]["_id"],
         "name": with_department[1]["department"]["name"],
+    }
+
+
+STATUS_BOTH_WAYS = """
+query ($room: ID!, $visitor: ID!) {
+  room: node(id: $room) { ... on Room { visitor { id status } } }
+  visitor: node(id: $visitor) { ... on Visitor { id status } }
+  rooms(first: 1) { nodes { visitor { id status } } }
+}
+"""
+
+
+@pytest.mark.anyio
+async def test_visitor_status_is_the_visitor_records_whatever_the_path(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    # Rocket.Chat keeps a copy of the status in the room (`v.status`, set to
+    # offline on close); the Visitor's status is the visitor record's own.
+    admin = users["admin"]
+    doc = rest(upstream.url, "livechat/rooms", admin, {"count": 1})["rooms"][0]
+    store = upstream.sandbox.store
+    stored = store.get("rocketchat_room", doc["_id"])
+    visitor = store.get("livechat_visitor", doc["v"]["_id"])
+    assert stored is not None
+    assert visitor is not None
+    room_status = "away" if visitor["status"] != "away" else "busy"
+    store.save(
+        "rocketchat_room", {**stored, "v": {**stored["v"], "status": room_status}}
+    )
+    try:
+        room_id = base64.b64encode(f"Room:{doc['_id']}".encode()).decode()
+        visitor_id = base64.b64encode(f"Visitor:{visitor['_id']}".encode()).decode()
+        body = await gql(
+            STATUS_BOTH_WAYS, {"room": room_id, "visitor": visitor_id}, headers=admin
+        )
+    finally:
+        store.save("rocketchat_room", stored)
+    expected = {"id": visitor_id, "status": visitor["status"].upper()}
+    assert body == {
+        "data": {
+            "room": {"visitor": expected},
+            "visitor": expected,
+            "rooms": {"nodes": [{"visitor": expected}]},
+        }
     }
 
 

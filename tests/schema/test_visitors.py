@@ -427,3 +427,74 @@ async def test_search_fields_cost_one_call_others_a_lookup_each(
         assert node["status"] == document["status"].upper()
         assert node["createdAt"][:19] == document["ts"][:19]
         assert node["departmentId"] == document.get("department")
+
+
+def global_id(type_name: str, raw_id: str) -> str:
+    return base64.b64encode(f"{type_name}:{raw_id}".encode()).decode()
+
+
+@pytest.mark.anyio
+async def test_room_inputs_take_global_or_raw_ids(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    admin = users["admin"]
+    room = rest(upstream.url, "livechat/rooms", admin, {"count": 1, "open": "true"})[
+        "rooms"
+    ][0]
+    vid = room["v"]["_id"]
+    history = """
+    query ($visitor: ID!, $room: ID) {
+      visitor(id: $visitor) { chatHistory(roomId: $room) { totalCount } }
+    }
+    """
+    answers = [
+        await gql(history, {"visitor": vid, "room": room_id}, headers=admin)
+        for room_id in (room["_id"], global_id("Room", room["_id"]))
+    ]
+    expected = rest(
+        upstream.url,
+        f"livechat/visitors.chatHistory/room/{room['_id']}/visitor/{vid}",
+        admin,
+    )["total"]
+    assert (
+        answers
+        == [{"data": {"visitor": {"chatHistory": {"totalCount": expected}}}}] * 2
+    )
+    title = f"Global {uuid.uuid4().hex[:6]}"
+    recorded = await gql(
+        RECORD,
+        {
+            "input": {
+                "token": room["v"]["token"],
+                "roomId": global_id("Room", room["_id"]),
+                "title": title,
+                "url": "https://example.com/global",
+            }
+        },
+    )
+    assert recorded == {"data": {"recordPageVisit": {"recorded": True}}}
+    pages = rest(upstream.url, f"livechat/visitors.pagesVisited/{room['_id']}", admin)[
+        "pages"
+    ]
+    assert title in [p["navigation"]["page"]["title"] for p in pages]
+
+
+@pytest.mark.anyio
+async def test_a_global_id_of_another_type_is_bad_input(
+    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
+) -> None:
+    room = rest(upstream.url, "livechat/rooms", users["admin"], {"count": 1})["rooms"]
+    visitor = global_id("Visitor", room[0]["v"]["_id"])
+    body = await gql(
+        "query ($id: ID!, $room: ID) { visitor(id: $id) { chatHistory(roomId: $room)"
+        " { totalCount } } }",
+        {"id": visitor, "room": visitor},
+        headers=users["admin"],
+    )
+    assert body["data"] == {"visitor": {"chatHistory": None}}
+    assert [(e["message"], e["extensions"]) for e in body["errors"]] == [
+        (
+            f"{visitor!r} is the id of a Visitor, not a Room.",
+            {"code": "BAD_USER_INPUT", "argument": "roomId"},
+        )
+    ]
