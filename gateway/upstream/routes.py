@@ -23,6 +23,17 @@ ROUTES = (
     "omnichannel/contacts.search",
     "omnichannel/contacts.get",
     "rooms.info",
+    "livechat/department",
+    "livechat/department/:_id",
+    "livechat/users/:type",
+    "livechat/room.closeByUser",
+    "livechat/room.forward",
+    "livechat/room",
+    "livechat/message",
+    "livechat/messages.history/:rid",
+    "livechat/room.close",
+    # Last: its first segment after `livechat/` matches anything.
+    "livechat/:rid/messages",
 )
 _SPLIT = tuple((route, route.split("/")) for route in ROUTES)
 
