@@ -1,5 +1,11 @@
 """Upstream calls, round trips and latency of the N+1-prone room queries.
 
+The console page (25 rooms with visitor, agent and department name, plus the
+last 20 messages of the open room) is measured against its optimal call
+plan: `livechat/rooms` and `livechat/:rid/messages` made at once by a client
+that already knows the open room (2 calls, 1 round trip), reading the
+visitor's name from the room's copy (`v.name`).
+
 Run by hand: `.venv/bin/python bench/calls.py [--iterations 20] [--latency-ms 50]`.
 Starts the sandbox (demo data, 50 ms latency by default) and gateways with
 several fan-out bounds, each in its own process, so one interpreter's GIL does
@@ -11,6 +17,8 @@ sequential REST calls.
 from __future__ import annotations
 
 import argparse
+import base64
+import concurrent.futures
 import contextlib
 import math
 import os
@@ -31,6 +39,25 @@ if TYPE_CHECKING:
 LATENCY_MS = 50
 CHEAP = "{ rooms(first: 50) { nodes { visitor { rocketChatId username } } } }"
 DEEP = "{ rooms(first: 50) { nodes { visitor { name emails { address } } } } }"
+CONSOLE = """
+query Console($room: ID!, $visitor: Boolean!) {
+  rooms(first: 25) {
+    nodes {
+      id name state lastMessageAt
+      visitor { id username name @include(if: $visitor) }
+      servedBy { username }
+      department { name }
+    }
+  }
+  open: node(id: $room) {
+    ... on Room {
+      messages(first: 20) {
+        nodes { rocketChatId text createdAt kind byVisitor author { username } }
+      }
+    }
+  }
+}
+"""
 RC_GATEWAY = [sys.executable, "-m", "gateway"]
 
 
@@ -171,6 +198,26 @@ def main() -> None:
 
             return run
 
+        open_room = rooms[0]["_id"]
+        open_id = base64.b64encode(f"Room:{open_room}".encode()).decode()
+        pool = concurrent.futures.ThreadPoolExecutor(2)
+
+        def console_plan() -> None:
+            listing = pool.submit(rest.get, "livechat/rooms", params={"count": 25})
+            transcript = pool.submit(
+                rest.get, f"livechat/{open_room}/messages", params={"count": 20}
+            )
+            listing.result().raise_for_status()
+            transcript.result().raise_for_status()
+
+        rows.append(
+            measure(
+                "console page, optimal REST plan",
+                upstream,
+                console_plan,
+                args.iterations,
+            )
+        )
         rows.append(
             measure("REST naive, cheap fields", upstream, naive(False), args.iterations)
         )
@@ -187,13 +234,16 @@ def main() -> None:
             ):
 
                 def query(
-                    text: str, url: str = url, client: httpx.Client = client
+                    text: str,
+                    url: str = url,
+                    client: httpx.Client = client,
+                    variables: dict[str, Any] | None = None,
                 ) -> Any:
                     def run() -> str:
                         request_id = uuid.uuid4().hex
                         response = client.post(
                             f"{url}/graphql",
-                            json={"query": text},
+                            json={"query": text, "variables": variables or {}},
                             headers={
                                 **headers,
                                 "X-Request-Id": request_id,
@@ -205,6 +255,20 @@ def main() -> None:
 
                     return run
 
+                if fan_out == distinct:
+                    for with_names in (False, True):
+                        label = "names" if with_names else "usernames"
+                        rows.append(
+                            measure(
+                                f"gateway console page, visitor {label}",
+                                upstream,
+                                query(
+                                    CONSOLE,
+                                    variables={"room": open_id, "visitor": with_names},
+                                ),
+                                args.iterations,
+                            )
+                        )
                 if fan_out == 1:
                     rows.append(
                         measure(
@@ -227,10 +291,10 @@ def main() -> None:
         f"sandbox latency {args.latency_ms:g} ms per call; 50 rooms, "
         f"{distinct} distinct visitors; {args.iterations} runs each"
     )
-    print(f"{'fetch':34} {'calls':>5} {'round trips':>11} {'p50 ms':>8} {'p90 ms':>8}")
+    print(f"{'fetch':40} {'calls':>5} {'round trips':>11} {'p50 ms':>8} {'p90 ms':>8}")
     for row in rows:
         print(
-            f"{row.name:34} {row.calls:>5} {row.trips:>11} {row.p50_ms:>8.1f} "
+            f"{row.name:40} {row.calls:>5} {row.trips:>11} {row.p50_ms:>8.1f} "
             f"{row.p90_ms:>8.1f}"
         )
 

@@ -444,6 +444,7 @@ def main() -> None:
                     target = Target(
                         target_name, target_url, child.pid, target_name == "floor"
                     )
+                    idle = rss_mib(child.pid)
                     for scenario in scenarios:
                         row = measure(
                             scenario, upstream, target, meta, auth, args, expected
@@ -461,7 +462,8 @@ def main() -> None:
                         while target.served < RSS_REQUESTS:
                             measure("b", upstream, target, meta, auth, args, expected)
                         print(
-                            f"  RSS {target_name}: {rss_mib(child.pid):.1f} MiB after "
+                            f"  RSS {target_name}: {idle:.1f} MiB started, "
+                            f"{rss_mib(child.pid):.1f} MiB after "
                             f"{target.served} requests",
                             flush=True,
                         )

@@ -9,6 +9,7 @@ Every failure the gateway expects is one of these, and each carries the
     ├── BadUserInputError           BAD_USER_INPUT
     ├── NotFoundError               NOT_FOUND
     ├── RateLimitedError            RATE_LIMITED (+ retryAfter seconds)
+    ├── RefusedError                its own code: ROOM_CLOSED, AGENT_UNAVAILABLE, ...
     └── UpstreamError               UPSTREAM_ERROR
         ├── UpstreamTimeoutError    UPSTREAM_TIMEOUT
         └── UpstreamUnavailableError UPSTREAM_UNAVAILABLE
@@ -67,6 +68,24 @@ class RateLimitedError(GatewayError):
     """The upstream's rate limiter refused the call; `retryAfter` in seconds."""
 
     code = "RATE_LIMITED"
+
+
+class RefusedError(GatewayError):
+    """Rocket.Chat refused an action for a reason a client can act on.
+
+    `reason` is the stable code (`ROOM_CLOSED`, `AGENT_UNAVAILABLE`, ...); it
+    becomes `extensions.code`.
+    """
+
+    code = "REFUSED"
+
+    def __init__(self, message: str, *, reason: str, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.reason = reason
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"code": self.reason, **self.details}
 
 
 class UpstreamError(GatewayError):

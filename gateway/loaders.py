@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from gateway.upstream import contacts, rooms, visitors
+from gateway.upstream import agents, contacts, departments, rooms, visitors
+from gateway.upstream.agents import AgentQuery
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
     from gateway.upstream.client import Credentials, Upstream
     from gateway.upstream.records import (
+        AgentRecord,
         ContactRecord,
+        DepartmentRecord,
         Page,
         PageVisitRecord,
         RoomRecord,
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
     )
 
 K = TypeVar("K")
+# Agents whose name or email contains someone's username come back too.
+AGENT_SEARCH_PAGE = 25
 V = TypeVar("V")
 
 
@@ -105,7 +110,25 @@ class Loaders:
                 count=key.count,
             )
 
+        async def department(department_id: str) -> DepartmentRecord:
+            return await departments.get_department(
+                upstream, credentials, department_id
+            )
+
+        async def agent(username: str) -> AgentRecord | None:
+            # No lookup by id exists: search the username, keep the exact match.
+            page = await agents.list_agents(
+                upstream,
+                credentials,
+                AgentQuery(text=username),
+                offset=0,
+                count=AGENT_SEARCH_PAGE,
+            )
+            return next((a for a in page.items if a.username == username), None)
+
         self.visitor = DataLoader(fan_out(visitor, semaphore))
+        self.department = DataLoader(fan_out(department, semaphore))
+        self.agent = DataLoader(fan_out(agent, semaphore))
         self.visitor_by_token = DataLoader(fan_out(visitor_by_token, semaphore))
         self.room = DataLoader(fan_out(room, semaphore))
         self.contact = DataLoader(fan_out(contact, semaphore))

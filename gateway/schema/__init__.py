@@ -21,7 +21,10 @@ import strawberry
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.extensions.query_depth_limiter import create_validator
 
+from gateway.schema.agents import AgentQuery
+from gateway.schema.chats import ChatAgentMutation, ChatQuery, ChatVisitorMutation
 from gateway.schema.contacts import Contact, ContactQuery
+from gateway.schema.departments import Department, DepartmentQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.operations import OperationRecorder
@@ -31,12 +34,22 @@ from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
 
 
 @strawberry.type(description="Read livechat visitors, rooms and contacts.")
-class Query(NodeQuery, VisitorQuery, RoomQuery, ContactQuery):
+class Query(
+    NodeQuery,
+    VisitorQuery,
+    RoomQuery,
+    ContactQuery,
+    DepartmentQuery,
+    AgentQuery,
+    ChatQuery,
+):
     pass
 
 
-@strawberry.type(description="Act as a livechat visitor.")
-class Mutation(VisitorMutation):
+@strawberry.type(
+    description="Act as a livechat visitor (token as proof) or as an agent."
+)
+class Mutation(VisitorMutation, ChatVisitorMutation, ChatAgentMutation):
     pass
 
 
@@ -52,7 +65,7 @@ DEPTH_RULE = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
 schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
-    types=[Visitor, Room, Contact],
+    types=[Visitor, Room, Contact, Department],
     extensions=[
         mask_errors,
         lambda: AddValidationRules([DEPTH_RULE]),

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
+from gateway.context import Info
+from gateway.upstream.records import (
+    AgentRecord,
+    ContactManagerRecord,
+    UserRefRecord,
+)
+
 if TYPE_CHECKING:
-    from gateway.upstream.records import (
-        ContactManagerRecord,
-        SourceRecord,
-        UserRefRecord,
-    )
+    from gateway.schema.departments import Department
+    from gateway.upstream.records import SourceRecord
+
+E = TypeVar("E", bound=Enum)
+DepartmentType = Annotated["Department", strawberry.lazy("gateway.schema.departments")]
 
 
 @strawberry.type(description="An email address.")
@@ -26,18 +34,86 @@ class Phone:
     phone_number: str
 
 
+@strawberry.enum(description="A user's presence.")
+class UserStatus(Enum):
+    ONLINE = "online"
+    AWAY = "away"
+    BUSY = "busy"
+    OFFLINE = "offline"
+
+
+@strawberry.enum(description="Whether an agent takes livechat conversations.")
+class Availability(Enum):
+    AVAILABLE = "available"
+    NOT_AVAILABLE = "not-available"
+
+
+def _enum(kind: type[E], value: str | None) -> E | None:
+    try:
+        return kind(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 @strawberry.type(
     description=(
-        "A Rocket.Chat user (an agent, a manager, a contact manager, a message "
-        "author), in one shape wherever it is mentioned. Rocket.Chat embeds "
-        "only some fields in each record: what it left out is null."
+        "A Rocket.Chat user: an agent, a manager, a contact manager, whoever "
+        "closed a room or wrote a message, in one shape. Records mention users "
+        "by id and username; the other fields come from the livechat agent "
+        "list (one lookup per distinct user when asked), so they read the same "
+        "on every path. For users who are not agents they are what the "
+        "mentioning record said, or null."
     )
 )
 class User:
     rocket_chat_id: str = strawberry.field(description="The user's `_id`.")
     username: str | None
-    name: str | None
-    emails: list[Email]
+    ref: strawberry.Private[UserRefRecord | ContactManagerRecord | None]
+    agent: strawberry.Private[AgentRecord | None]
+
+    async def _agent(self, info: Info) -> AgentRecord | None:
+        if self.agent is None and self.username is not None:
+            self.agent = await info.context.loaders.agent.load(self.username)
+        return self.agent
+
+    @strawberry.field
+    async def name(self, info: Info) -> str | None:
+        agent = await self._agent(info)
+        return agent.name if agent else (self.ref.name if self.ref else None)
+
+    @strawberry.field
+    async def emails(self, info: Info) -> list[Email]:
+        agent = await self._agent(info)
+        found = agent.emails if agent else getattr(self.ref, "emails", ())
+        return [Email(address=a) for a in found]
+
+    @strawberry.field(description="Presence, for agents.")
+    async def status(self, info: Info) -> UserStatus | None:
+        agent = await self._agent(info)
+        return _enum(UserStatus, agent.status) if agent else None
+
+    @strawberry.field(description="Whether the agent takes chats (`statusLivechat`).")
+    async def availability(self, info: Info) -> Availability | None:
+        agent = await self._agent(info)
+        return _enum(Availability, agent.status_livechat) if agent else None
+
+    @strawberry.field(description="The agent's limit of simultaneous chats, if set.")
+    async def max_chats(self, info: Info) -> int | None:
+        agent = await self._agent(info)
+        return agent.max_chats if agent else None
+
+    @strawberry.field(description="The departments the agent belongs to.")
+    async def departments(self, info: Info) -> list[DepartmentType]:
+        from gateway.schema.departments import load_department
+        from gateway.upstream.records import DepartmentRecord
+
+        agent = await self._agent(info)
+        ids = agent.department_ids if agent else ()
+        return list(
+            await asyncio.gather(
+                *(load_department(info, DepartmentRecord(id=i)) for i in ids)
+            )
+        )
 
     @classmethod
     def from_record(
@@ -45,12 +121,14 @@ class User:
     ) -> User | None:
         if record is None or record.id is None:
             return None
-        emails = getattr(record, "emails", ())
         return cls(
-            rocket_chat_id=record.id,
-            username=record.username,
-            name=record.name,
-            emails=[Email(address=a) for a in emails],
+            rocket_chat_id=record.id, username=record.username, ref=record, agent=None
+        )
+
+    @classmethod
+    def from_agent(cls, record: AgentRecord) -> User:
+        return cls(
+            rocket_chat_id=record.id, username=record.username, ref=None, agent=record
         )
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 N = TypeVar("N")
 
-NODE_TYPES = frozenset({"Visitor", "Room", "Contact"})
+NODE_TYPES = frozenset({"Visitor", "Room", "Contact", "Department"})
 
 
 def parse_global_id(value: str) -> GlobalID:

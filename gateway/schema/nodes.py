@@ -1,4 +1,4 @@
-"""`node` and `nodes`: any Visitor, Room or Contact by its global id."""
+"""`node` and `nodes`: any Visitor, Room, Contact or Department by its global id."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from strawberry import relay
 from gateway.context import Info
 from gateway.errors import BadUserInputError
 from gateway.schema.contacts import Contact
+from gateway.schema.departments import Department
 from gateway.schema.ids import parse_global_id
 from gateway.schema.rooms import Room
 from gateway.schema.visitors import Visitor
@@ -26,12 +27,17 @@ async def resolve_node(info: Info, id: str) -> relay.Node:
         return Visitor.from_record(await loaders.visitor.load(global_id.node_id))
     if global_id.type_name == "Room":
         return Room.from_record(await loaders.room.load(global_id.node_id))
+    if global_id.type_name == "Department":
+        record = await loaders.department.load(global_id.node_id)
+        return Department.from_record(record)
     return Contact.from_record(await loaders.contact.load(global_id.node_id))
 
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any Visitor, Room or Contact by its global `id`.")
+    @strawberry.field(
+        description="Any Visitor, Room, Contact or Department by its global `id`."
+    )
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         return await resolve_node(info, id)
 

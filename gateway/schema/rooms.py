@@ -20,8 +20,9 @@ from gateway.schema.common import (
     User,
     sort_by,
 )
-from gateway.schema.ids import load_nodes
+from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.lookahead import only
+from gateway.schema.messages import MessageConnection, MessageOrder, message_page
 from gateway.schema.pagination import (
     After,
     Before,
@@ -31,7 +32,7 @@ from gateway.schema.pagination import (
     paginate,
 )
 from gateway.schema.scalars import json_value
-from gateway.upstream import rooms
+from gateway.upstream import messages, rooms
 from gateway.upstream.records import RoomRecord
 from gateway.upstream.rooms import DateRange as DateBounds, RoomQuery as RoomParams
 
@@ -39,11 +40,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gateway.schema.contacts import Contact
+    from gateway.schema.departments import Department
     from gateway.schema.visitors import Visitor
-    from gateway.upstream.records import Page, PageVisitRecord
+    from gateway.upstream.records import ChatMessageRecord, Page, PageVisitRecord
 
 VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
 ContactType = Annotated["Contact", strawberry.lazy("gateway.schema.contacts")]
+DepartmentType = Annotated["Department", strawberry.lazy("gateway.schema.departments")]
 
 CONTACT_REF_FIELDS = frozenset({"id", "rocketChatId"})
 
@@ -60,14 +63,6 @@ class RoomState(Enum):
 class Closer(Enum):
     USER = "user"
     VISITOR = "visitor"
-
-
-@strawberry.type(description="A livechat department.")
-class Department:
-    rocket_chat_id: str = strawberry.field(description="The department's `_id`.")
-    name: str | None = strawberry.field(
-        description="Known in room listings; null when the room came by id."
-    )
 
 
 @strawberry.type(description="The last message of a room.")
@@ -165,7 +160,6 @@ class Room(relay.Node):
     assigned_at: datetime | None = strawberry.field(
         description="When `servedBy` took the room; null while queued."
     )
-    department: Department | None
     source: Source | None
     tags: list[str]
     custom_fields: JSON | None = strawberry.field(
@@ -213,6 +207,18 @@ class Room(relay.Node):
             return Visitor.from_record(embedded)
         return Visitor.from_record(await info.context.loaders.visitor.load(embedded.id))
 
+    @strawberry.field(
+        description=(
+            "The room's department. Its id (and in listings its name) come "
+            "with the room; other fields cost one lookup per department."
+        )
+    )
+    async def department(self, info: Info) -> DepartmentType | None:
+        from gateway.schema.departments import load_department
+
+        ref = self.record.department if self.record else None
+        return await load_department(info, ref) if ref else None
+
     @strawberry.field(description="The room's contact.")
     async def contact(self, info: Info) -> ContactType | None:
         from gateway.schema.contacts import Contact
@@ -223,6 +229,53 @@ class Room(relay.Node):
             return Contact.from_id(self.contact_id)
         record = await info.context.loaders.contact.load(self.contact_id)
         return Contact.from_record(record)
+
+    @strawberry.field(
+        description=(
+            "The transcript as an agent reads it (`livechat/:rid/messages`): "
+            "written messages and the closing, newest first unless ordered. "
+            "Cursors stay valid as new messages arrive. Needs `view-l-room` "
+            "and access to the room."
+        )
+    )
+    async def messages(
+        self,
+        info: Info,
+        order: MessageOrder = MessageOrder.NEWEST_FIRST,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Only messages containing this text."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> MessageConnection | None:
+        ctx = info.context
+        room_id = self.raw_id
+
+        async def fetch(
+            offset: int, count: int, sort: dict[str, int]
+        ) -> Page[ChatMessageRecord]:
+            return await messages.list_room_messages(
+                ctx.upstream,
+                ctx.credentials,
+                room_id,
+                offset=offset,
+                count=count,
+                sort=sort,
+                search=search,
+            )
+
+        return await message_page(
+            info,
+            fetch,
+            order=order,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
     @strawberry.field(description="Pages the visitor opened, newest first.")
     async def pages_visited(
@@ -288,7 +341,6 @@ class Room(relay.Node):
 
     @classmethod
     def from_record(cls, record: RoomRecord) -> Room:
-        department = record.department
         return cls(
             raw_id=record.id,
             rocket_chat_id=record.id,
@@ -310,11 +362,6 @@ class Room(relay.Node):
             closed_by=User.from_record(record.closed_by),
             served_by=User.from_record(record.served_by),
             assigned_at=record.served_by.at if record.served_by else None,
-            department=(
-                Department(rocket_chat_id=department.id, name=department.name)
-                if department
-                else None
-            ),
             source=Source.from_record(record.source),
             tags=list(record.tags),
             custom_fields=json_value(record.custom_fields),
@@ -374,7 +421,10 @@ class RoomFilter:
             "`view-livechat-rooms` permission, only `[<your own id>]` is allowed."
         ),
     )
-    department_ids: list[str] | None = None
+    department_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Rooms of any of these departments (global ids or `_id`s).",
+    )
     created_at: DateRange | None = None
     closed_at: DateRange | None = None
     tags: list[str] | None = strawberry.field(
@@ -395,7 +445,10 @@ class RoomFilter:
             queued=self.queued,
             on_hold=self.on_hold,
             agent_ids=tuple(self.agent_ids or ()),
-            department_ids=tuple(self.department_ids or ()),
+            department_ids=tuple(
+                parse_id(d, "Department", "departmentIds")
+                for d in self.department_ids or ()
+            ),
             created_at=_bounds(self.created_at),
             closed_at=_bounds(self.closed_at),
             tags=tuple(self.tags or ()),

@@ -25,6 +25,7 @@ from gateway.errors import (
     GatewayError,
     NotFoundError,
     RateLimitedError,
+    RefusedError,
     UnauthenticatedError,
     UpstreamError,
     UpstreamTimeoutError,
@@ -161,19 +162,21 @@ class Upstream:
         params: Mapping[str, str | int | list[str]] | None = None,
         json: Any = None,
         auth: bool = True,
+        retry: bool = True,
     ) -> dict[str, Any]:
         """Call `path` (relative to /api/v1/, segments already encoded).
 
         Returns the decoded success body. Raises UnauthenticatedError without
         calling when `auth` is needed and the caller sent no credentials; any
         other failure becomes the matching GatewayError. Only GETs are
-        retried, once, and only when the connection failed before an answer.
+        retried, once, and only when the connection failed before an answer;
+        `retry=False` is for the GETs that write (`livechat/room` opens one).
         """
         if auth and not credentials.authenticated:
             raise UnauthenticatedError(
                 "Send the X-Auth-Token and X-User-Id headers of a Rocket.Chat login."
             )
-        attempts = 2 if method == "GET" and self._retry_reads else 1
+        attempts = 2 if method == "GET" and retry and self._retry_reads else 1
         for attempt in range(attempts):
             try:
                 with self._observe(method, route_of(path)) as call:
@@ -230,6 +233,28 @@ class Upstream:
             )
         call.status = response.status_code
         return _unwrap(response)
+
+
+@contextlib.contextmanager
+def refusals(table: Mapping[str, tuple[str, str]]) -> Iterator[None]:
+    """Turn the upstream refusals named in `table` into RefusedErrors.
+
+    `table` maps Rocket.Chat's `errorType`, or else its `error` text, to
+    `(reason, message)`. Other errors pass through unchanged.
+    """
+    try:
+        yield
+    except (BadUserInputError, NotFoundError, ForbiddenError) as exc:
+        keys = (exc.details.get("errorType"), exc.details.get("upstreamMessage"))
+        found = next(
+            (table[k] for k in keys if isinstance(k, str) and k in table), None
+        )
+        if found is None:
+            raise
+        reason, message = found
+        raise RefusedError(
+            message, reason=reason, upstreamMessage=exc.details.get("upstreamMessage")
+        ) from exc
 
 
 @contextlib.contextmanager

@@ -253,10 +253,132 @@ class MessageRecord:
 
 @dataclass(frozen=True)
 class DepartmentRecord:
-    """A department reference; the name is known only where the upstream adds it."""
+    """A livechat department (`livechat_department`), whole or as a reference.
+
+    A room carries only the department's id (and, in listings, its name); the
+    other fields are known once the department itself was read.
+    """
 
     id: str
     name: str | None = None
+    enabled: bool | None = None
+    description: str | None = None
+    email: str | None = None
+    show_on_registration: bool | None = None
+    show_on_offline_form: bool | None = None
+    agent_count: int | None = None
+    archived: bool = False
+    request_tag_before_closing: bool | None = None
+    closing_tags: tuple[str, ...] = ()
+    updated_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> DepartmentRecord:
+        return cls(
+            id=str(data["_id"]),
+            name=_str(data.get("name")),
+            enabled=_bool(data.get("enabled")),
+            description=_str(data.get("description")),
+            email=_str(data.get("email")),
+            show_on_registration=_bool(data.get("showOnRegistration")),
+            show_on_offline_form=_bool(data.get("showOnOfflineForm")),
+            agent_count=_int(data.get("numAgents")),
+            archived=data.get("archived") is True,
+            request_tag_before_closing=_bool(data.get("requestTagBeforeClosingChat")),
+            closing_tags=_strs(data.get("chatClosingTags")),
+            updated_at=parse_date(data.get("_updatedAt")),
+        )
+
+
+@dataclass(frozen=True)
+class AgentRecord:
+    """A livechat agent as `livechat/users/agent` lists it (keys may be null)."""
+
+    id: str
+    username: str | None
+    name: str | None = None
+    status: str | None = None
+    status_livechat: str | None = None
+    emails: tuple[str, ...] = ()
+    max_chats: int | None = None
+    department_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> AgentRecord:
+        livechat = _obj(data.get("livechat")) or {}
+        return cls(
+            id=str(data["_id"]),
+            username=_str(data.get("username")),
+            name=_str(data.get("name")),
+            status=_str(data.get("status")),
+            status_livechat=_str(data.get("statusLivechat")),
+            emails=tuple(
+                a for e in _objs(data.get("emails")) if (a := _str(e.get("address")))
+            ),
+            max_chats=_int(livechat.get("maxNumberSimultaneousChat")),
+            department_ids=_strs(data.get("departments")),
+        )
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    """One attachment of a message (an upload or a rich preview)."""
+
+    title: str | None
+    title_link: str | None
+    description: str | None
+    type: str | None
+    image_url: str | None
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> AttachmentRecord:
+        return cls(
+            title=_str(data.get("title")),
+            title_link=_str(data.get("title_link")),
+            description=_str(data.get("description")),
+            type=_str(data.get("type")),
+            image_url=_str(data.get("image_url")),
+        )
+
+
+@dataclass(frozen=True)
+class ChatMessageRecord:
+    """One message of a room (`rocketchat_message`), ordinary or system.
+
+    The visitor's `token`, which Rocket.Chat puts on the messages a visitor
+    sent or caused, is never kept.
+    """
+
+    id: str
+    room_id: str | None
+    text: str
+    created_at: datetime | None
+    author: UserRefRecord | None
+    type: str | None = None
+    alias: str | None = None
+    edited_at: datetime | None = None
+    updated_at: datetime | None = None
+    attachments: tuple[AttachmentRecord, ...] = ()
+    from_visitor: bool = False
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> ChatMessageRecord:
+        return cls(
+            id=str(data["_id"]),
+            room_id=_str(data.get("rid")),
+            text=_str(data.get("msg")) or "",
+            created_at=parse_date(data.get("ts")),
+            author=UserRefRecord.from_json(data.get("u")),
+            type=_str(data.get("t")),
+            alias=_str(data.get("alias")),
+            edited_at=parse_date(data.get("editedAt")),
+            updated_at=parse_date(data.get("_updatedAt")),
+            attachments=tuple(
+                AttachmentRecord.from_json(a) for a in _objs(data.get("attachments"))
+            ),
+            # Only the visitor's own messages (and the ones it caused) carry it.
+            from_visitor=isinstance(data.get("token"), str),
+        )
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gateway.errors import NotFoundError
-from gateway.upstream.client import paging
+from gateway.upstream.client import paging, refusals
 from gateway.upstream.records import RoomRecord, page_of
+from gateway.upstream.refusals import (
+    CLOSE_REFUSALS,
+    FORWARD_REFUSALS,
+    VISITOR_ROOM_REFUSALS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -109,3 +114,85 @@ async def get_room(
     if not isinstance(room, dict) or room.get("t") != "l" or "_id" not in room:
         raise NotFoundError(f"No livechat room with id {room_id!r}.")
     return RoomRecord.from_json(room)
+
+
+async def close_room(
+    upstream: Upstream,
+    credentials: Credentials,
+    room_id: str,
+    *,
+    comment: str | None = None,
+    tags: tuple[str, ...] = (),
+) -> None:
+    """`POST livechat/room.closeByUser` as the caller; refusals coded."""
+    body: dict[str, object] = {"rid": room_id}
+    if comment is not None:
+        body["comment"] = comment
+    if tags:
+        body["tags"] = list(tags)
+    with refusals(CLOSE_REFUSALS):
+        await upstream.request(
+            "POST", "livechat/room.closeByUser", credentials, json=body
+        )
+
+
+async def forward_room(
+    upstream: Upstream,
+    credentials: Credentials,
+    room_id: str,
+    *,
+    agent_id: str | None = None,
+    department_id: str | None = None,
+    comment: str | None = None,
+) -> None:
+    """`POST livechat/room.forward`: to a department (preferring `agent_id`
+    there) when `department_id` is given, else to `agent_id`."""
+    body: dict[str, object] = {"roomId": room_id}
+    if agent_id is not None:
+        body["userId"] = agent_id
+    if department_id is not None:
+        body["departmentId"] = department_id
+    if comment is not None:
+        body["comment"] = comment
+    with refusals(FORWARD_REFUSALS):
+        await upstream.request("POST", "livechat/room.forward", credentials, json=body)
+
+
+async def visitor_room(
+    upstream: Upstream,
+    credentials: Credentials,
+    token: str,
+    *,
+    room_id: str | None = None,
+    agent_id: str | None = None,
+) -> tuple[RoomRecord, bool]:
+    """`GET livechat/room`: the visitor's open room, opened when it has none.
+
+    Returns the room and whether it was created. Never retried: the GET writes.
+    """
+    params: dict[str, str | int | list[str]] = {"token": token}
+    if room_id:
+        params["rid"] = room_id
+    if agent_id:
+        params["agentId"] = agent_id
+    with refusals(VISITOR_ROOM_REFUSALS):
+        body = await upstream.request(
+            "GET", "livechat/room", credentials, params=params, auth=False, retry=False
+        )
+    return RoomRecord.from_json(body["room"]), body.get("newRoom") is True
+
+
+async def close_visitor_room(
+    upstream: Upstream, credentials: Credentials, token: str, room_id: str
+) -> str | None:
+    """`POST livechat/room.close` as the visitor; the closing comment."""
+    with refusals(VISITOR_ROOM_REFUSALS):
+        body = await upstream.request(
+            "POST",
+            "livechat/room.close",
+            credentials,
+            json={"token": token, "rid": room_id},
+            auth=False,
+        )
+    comment = body.get("comment")
+    return comment if isinstance(comment, str) else None

@@ -13,7 +13,9 @@ import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 
 import {
   BAD_VARIABLE,
+  CONSOLE_ROOMS,
   NODE,
+  ROOM_DETAIL,
   REGISTER_VISITOR,
   ROOMS_BACKWARD,
   ROOMS_FORWARD,
@@ -40,7 +42,9 @@ let client;
 function apollo(requestHeaders, fetchFn = fetch) {
   return new ApolloClient({
     link: new HttpLink({ uri: stack.graphql, headers: requestHeaders, fetch: fetchFn }),
-    cache: new InMemoryCache({ possibleTypes: { Node: ["Visitor", "Room", "Contact"] } }),
+    cache: new InMemoryCache({
+      possibleTypes: { Node: ["Visitor", "Room", "Contact", "Department"] },
+    }),
   });
 }
 
@@ -217,3 +221,40 @@ for (const method of ["POST", "GET"]) {
     assert.equal(hits.length, 2);
   });
 }
+
+test("list, then detail, then list again: the cache keeps every field", async () => {
+  const cached = apollo(headers);
+  try {
+    const first = await cached.query({
+      query: gql(CONSOLE_ROOMS),
+      variables: { first: 25 },
+      fetchPolicy: "network-only",
+    });
+    const rooms = first.data.rooms.nodes;
+    assert.equal(rooms.length, 25);
+    // Rooms with a department are the ones whose name used to blank.
+    const opened = rooms.filter((room) => room.department).slice(0, 5);
+    assert.ok(opened.length > 0);
+    for (const room of opened) {
+      const { data } = await cached.query({
+        query: gql(ROOM_DETAIL),
+        variables: { id: room.id },
+        fetchPolicy: "network-only",
+      });
+      assert.equal(data.node.id, room.id);
+      assert.equal(data.node.department.name, room.department.name);
+      assert.equal(data.node.visitor.status, room.visitor.status);
+    }
+    const again = await cached.query({
+      query: gql(CONSOLE_ROOMS),
+      variables: { first: 25 },
+      fetchPolicy: "cache-only",
+    });
+    assert.deepEqual(again.data, first.data);
+    // And the gateway agrees with what the cache now holds.
+    const fresh = await query(CONSOLE_ROOMS, { first: 25 });
+    assert.deepEqual(fresh, first.data);
+  } finally {
+    cached.stop();
+  }
+});

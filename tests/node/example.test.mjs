@@ -5,7 +5,16 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { createClient, pages } from "../../examples/rooms.mjs";
+import { randomUUID } from "node:crypto";
+
+import {
+  chatMessages,
+  createClient,
+  loadMessages,
+  pages,
+  sendMessage,
+  startChat,
+} from "../../examples/rooms.mjs";
 import { root, startStack } from "./stack.mjs";
 import { login, restRooms } from "./support.mjs";
 
@@ -23,6 +32,17 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
+
+async function registerVisitor() {
+  const token = `example-${randomUUID()}`;
+  const response = await fetch(`${stack.sandbox}/api/v1/livechat/visitor`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ visitor: { token, name: "Example Visitor" } }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).visitor;
+}
 
 async function run(args, { input = "", credentials = headers } = {}) {
   const child = spawn(process.execPath, [SCRIPT, ...args], {
@@ -81,4 +101,51 @@ test("without credentials it says UNAUTHENTICATED and fails", async () => {
   const { code, stdout, stderr } = await run(["--pages", "1"], { credentials: {} });
   assert.deepEqual({ code, stdout }, { code: 1, stdout: "" });
   assert.match(stderr, /^rooms\.mjs: \[GraphQL\] .+ \(UNAUTHENTICATED\)\n$/);
+});
+
+test("open a room: its last messages, as the REST transcript has them", async () => {
+  const client = createClient(stack.graphql, headers);
+  const [first] = (await pages(client, { pageSize: 1, more: async () => false }).next())
+    .value.nodes;
+  const room = await loadMessages(client, first.id, { last: 20 });
+  const url = `${stack.sandbox}/api/v1/livechat/${first.rocketChatId}/messages?count=20`;
+  const rest = await (await fetch(url, { headers })).json();
+  assert.deepEqual(
+    room.messages.map((m) => m.rocketChatId),
+    rest.messages.map((m) => m._id).reverse(),
+  );
+});
+
+test("a visitor opens a chat, sends and reads messages", async () => {
+  const visitor = await registerVisitor();
+  const client = createClient(stack.graphql, {});
+  const { room, created } = await startChat(client, visitor.token);
+  assert.equal(created, true);
+  const sent = await sendMessage(client, visitor.token, room.id, "Hi from urql");
+  assert.equal(sent.text, "Hi from urql");
+  const messages = await chatMessages(client, visitor.token, room.id);
+  assert.deepEqual(messages.at(-1), sent);
+});
+
+test("the command line opens a listed room", async () => {
+  const { code, stdout, stderr } = await run(["--page-size", "3"], {
+    input: "open 1\nq\n",
+  });
+  assert.equal(stderr, "");
+  assert.equal(code, 0);
+  assert.match(stdout, /-- .+: last \d+ messages\n/);
+});
+
+test("the command line chats as a visitor", async () => {
+  const visitor = await registerVisitor();
+  const { code, stdout, stderr } = await run(["--visitor-token", visitor.token], {
+    input: "Hello there\n/close\n",
+    credentials: {},
+  });
+  assert.equal(stderr, "");
+  assert.equal(code, 0);
+  const lines = stdout.trimEnd().split("\n");
+  assert.match(lines[0], /^Opened room \w{17} \((OPEN|QUEUED)\)$/);
+  assert.ok(lines.some((line) => line.endsWith("Example Visitor: Hello there")));
+  assert.match(lines.at(-1), /^-- closed: .+/);
 });

@@ -52,3 +52,37 @@ export const ROOM_COUNT = `
 export const BAD_VARIABLE = `
   query BadVariable($first: Int) { rooms(first: $first) { totalCount } }
 `;
+
+// A console page and its detail view: the list must read the same before and
+// after the detail view has written the same rooms into a normalised cache.
+const ROOM_CARD = `
+  id rocketChatId name state createdAt lastMessageAt messageCount
+  visitor { id rocketChatId username name status }
+  department { id rocketChatId name }
+  servedBy { rocketChatId username name status }
+`;
+
+export const CONSOLE_ROOMS = `
+  query ConsoleRooms($first: Int!) {
+    rooms(first: $first) { totalCount nodes { ${ROOM_CARD} } }
+  }
+`;
+
+export const ROOM_DETAIL = `
+  query RoomDetail($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Room {
+        ${ROOM_CARD}
+        open closedAt tags
+        department { enabled agentCount }
+        visitor { emails { address } createdAt }
+        messages(first: 20) {
+          totalCount
+          nodes { rocketChatId text createdAt kind byVisitor author { username } }
+        }
+      }
+    }
+  }
+`;

@@ -28,6 +28,12 @@ def run_diff(path: Path) -> tuple[int, str]:
     return code, out.getvalue()
 
 
+def without_busy(sdl: str) -> str:
+    """The SDL with VisitorStatus lacking its BUSY value."""
+    head, block = sdl.split("enum VisitorStatus {", 1)
+    return head + "enum VisitorStatus {" + block.replace("  BUSY\n", "", 1)
+
+
 def test_no_changes_against_the_committed_schema() -> None:
     assert run_diff(SNAPSHOT) == (
         0,
@@ -39,8 +45,8 @@ def test_breaking_changes_are_listed_and_fail(tmp_path: Path) -> None:
     # The old schema had a field that is gone, and lacked an enum value
     # that the current one has.
     sdl = SNAPSHOT.read_text()
-    old = sdl.replace("type Query {", "type Query {\n  retired: String\n", 1).replace(
-        "  BUSY\n", "", 1
+    old = without_busy(
+        sdl.replace("type Query {", "type Query {\n  retired: String\n", 1)
     )
     path = tmp_path / "old.graphql"
     path.write_text(old)
@@ -57,7 +63,7 @@ def test_breaking_changes_are_listed_and_fail(tmp_path: Path) -> None:
 
 def test_dangerous_changes_alone_pass(tmp_path: Path) -> None:
     path = tmp_path / "old.graphql"
-    path.write_text(SNAPSHOT.read_text().replace("  BUSY\n", "", 1))
+    path.write_text(without_busy(SNAPSHOT.read_text()))
     code, output = run_diff(path)
     assert code == 0
     assert (

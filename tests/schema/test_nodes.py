@@ -82,7 +82,7 @@ async def test_one_bad_id_fails_only_its_slot(
         gid("Contact", "000000000000000000000000"),
         gid("Visitor", "000000000000000000000000"),
         "not-a-global-id",
-        gid("Department", "x"),
+        gid("Message", "x"),
     ]
     body = await gql(NODES, {"ids": ids}, headers=admin)
     assert body["data"]["nodes"] == [

@@ -1,0 +1,192 @@
+"""Department: a livechat department as a Node, and `departments`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from gateway.context import Info
+from gateway.schema.common import OrderDirection, sort_by
+from gateway.schema.ids import load_nodes, parse_id
+from gateway.schema.lookahead import only
+from gateway.schema.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    paginate,
+)
+from gateway.upstream import departments
+from gateway.upstream.departments import DepartmentQuery as DepartmentParams
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gateway.upstream.records import DepartmentRecord, Page
+
+# What a room says about its department without a lookup: its id, and in
+# room listings its name (the upstream joins the department in).
+REF_FIELDS = frozenset({"id", "rocketChatId"})
+NAMED_REF_FIELDS = REF_FIELDS | {"name"}
+
+
+@strawberry.type(
+    description=(
+        "A livechat department: a group of agents that rooms are routed to. "
+        "Every field has the same value whichever path it was reached by."
+    )
+)
+class Department(relay.Node):
+    raw_id: relay.NodeID[str]
+    name: str | None = strawberry.field(graphql_type=str)
+    enabled: bool | None = strawberry.field(
+        graphql_type=bool, description="False for disabled (and archived) ones."
+    )
+    description: str | None
+    email: str | None = strawberry.field(
+        description="Where offline messages for it are sent."
+    )
+    show_on_registration: bool | None = strawberry.field(
+        description="Offered to visitors in the widget's registration form."
+    )
+    show_on_offline_form: bool | None = strawberry.field(
+        description="Offered in the widget's offline form."
+    )
+    agent_count: int | None = strawberry.field(
+        description="How many agents belong to it (`numAgents`)."
+    )
+    archived: bool
+    requires_tags_to_close: bool | None = strawberry.field(
+        description="Rooms of this department need a tag before closing."
+    )
+    closing_tags: list[str] = strawberry.field(
+        description="Tags added to its rooms when they close."
+    )
+    updated_at: datetime | None
+    rocket_chat_id: str = strawberry.field(
+        description="The department's Rocket.Chat `_id`."
+    )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Department | None]:
+        """Relay's lookup by id, through the per-request department loader."""
+        return await load_nodes(
+            info.context.loaders.department,
+            cls.from_record,
+            node_ids,
+            required=required,
+        )
+
+    @classmethod
+    def from_record(cls, record: DepartmentRecord) -> Department:
+        return cls(
+            raw_id=record.id,
+            rocket_chat_id=record.id,
+            name=record.name,
+            enabled=record.enabled,
+            description=record.description,
+            email=record.email,
+            show_on_registration=record.show_on_registration,
+            show_on_offline_form=record.show_on_offline_form,
+            agent_count=record.agent_count,
+            archived=record.archived,
+            requires_tags_to_close=record.request_tag_before_closing,
+            closing_tags=list(record.closing_tags),
+            updated_at=record.updated_at,
+        )
+
+
+async def load_department(info: Info, ref: DepartmentRecord) -> Department:
+    """A department mentioned by another record, whole when the query needs it.
+
+    Only the id (and a name the upstream joined in) come with the mention;
+    anything else is read through the department loader, so a field never
+    depends on the path.
+    """
+    free = NAMED_REF_FIELDS if ref.name is not None else REF_FIELDS
+    if only(info, free):
+        return Department.from_record(ref)
+    return Department.from_record(await info.context.loaders.department.load(ref.id))
+
+
+def parse_department_id(value: str, argument: str) -> str:
+    return parse_id(value, "Department", argument)
+
+
+@strawberry.enum(description="What departments can be sorted by.")
+class DepartmentOrderField(Enum):
+    NAME = "name"
+    UPDATED_AT = "_updatedAt"
+
+
+@strawberry.input(description="How to sort departments.")
+class DepartmentOrder:
+    field: DepartmentOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.type
+class DepartmentQuery:
+    @strawberry.field(
+        description=(
+            "Livechat departments, by name unless ordered; archived ones only "
+            "with `includeArchived`. Needs `view-livechat-departments` or "
+            "`view-l-room`."
+        )
+    )
+    async def departments(
+        self,
+        info: Info,
+        text: Annotated[
+            str | None,
+            strawberry.argument(description="Names containing this (any case)."),
+        ] = None,
+        only_enabled: bool = False,
+        include_archived: bool = False,
+        exclude_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Leave this one out (global id or `_id`)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order_by: DepartmentOrder | None = None,
+    ) -> Connection[Department] | None:
+        ctx = info.context
+        query = DepartmentParams(
+            text=text,
+            only_enabled=only_enabled,
+            exclude_id=parse_department_id(exclude_id, "excludeId")
+            if exclude_id
+            else None,
+            include_archived=include_archived,
+        )
+        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+
+        async def fetch(offset: int, count: int) -> Page[DepartmentRecord]:
+            return await departments.list_departments(
+                ctx.upstream,
+                ctx.credentials,
+                query,
+                offset=offset,
+                count=count,
+                sort=sort,
+            )
+
+        return await paginate(
+            ctx.settings,
+            fetch,
+            Department.from_record,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
