@@ -41,8 +41,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# PYTEST_FLAGS=--run-slow also runs the tests marked `slow` (CI does).
 pytest: $(STAMP) $(ASSETS)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_FLAGS)
 
 node-test: $(STAMP) $(ASSETS)
 	node --test --test-concurrency=1 tests/node/

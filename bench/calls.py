@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from gateway.sandbox import login
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -175,10 +177,7 @@ def main() -> None:
 
     rows: list[Row] = []
     with sandbox() as upstream:
-        login = httpx.post(
-            f"{upstream}/api/v1/login", json={"user": "admin", "password": "demo"}
-        ).json()["data"]
-        headers = {"X-Auth-Token": login["authToken"], "X-User-Id": login["userId"]}
+        headers = login(upstream)
         httpx.patch(
             f"{upstream}/_sandbox/options", json={"latency_ms": args.latency_ms}
         )

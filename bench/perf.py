@@ -49,6 +49,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import canned
+from gateway.sandbox import login
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -372,10 +373,7 @@ def main() -> None:
                 f"{sandbox_url}/_sandbox/options",
             )
         )
-        login = httpx.post(
-            f"{sandbox_url}/api/v1/login", json={"user": "admin", "password": "demo"}
-        ).json()["data"]
-        auth = {"X-Auth-Token": login["authToken"], "X-User-Id": login["userId"]}
+        auth = login(sandbox_url)
         meta = canned.capture(sandbox_url, auth, work)
 
         def sandbox_calls(request_id: str) -> tuple[int, int | None]:

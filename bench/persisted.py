@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from calls import RC_GATEWAY, free_port, process, sandbox
 
+from gateway.sandbox import login
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -124,10 +126,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with sandbox() as upstream, redis_server() as (redis_url, redis):
-        login = httpx.post(
-            f"{upstream}/api/v1/login", json={"user": "admin", "password": "demo"}
-        ).json()["data"]
-        headers = {"X-Auth-Token": login["authToken"], "X-User-Id": login["userId"]}
+        headers = login(upstream)
         for store, env in (
             ("memory", {}),
             ("redis", {"GATEWAY_REDIS_URL": redis_url}),

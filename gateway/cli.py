@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -67,19 +68,14 @@ def _sandbox(args: argparse.Namespace) -> None:
     from gateway.sandbox.fixtures import FixtureError
     from gateway.sandbox.run import serve_sandbox
 
+    # Options not given keep SandboxOptions' defaults (argparse.SUPPRESS).
+    given = vars(args)
     options = SandboxOptions(
-        db=args.db,
-        fixture=args.fixture,
-        seed=args.seed,
-        visitors=args.visitors,
-        rooms=args.rooms,
-        contacts=args.contacts,
-        password=args.password,
-        latency_ms=args.latency_ms,
-        jitter_ms=args.jitter_ms,
-        fault_rate=args.fault_rate,
-        fault_kind=args.fault_kind,
-        rate_limit=args.rate_limit,
+        **{
+            f.name: given[f.name]
+            for f in dataclasses.fields(SandboxOptions)
+            if f.name in given
+        }
     )
     try:
         serve_sandbox(options, args.host, args.port)
@@ -202,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox",
         help="run the livechat REST sandbox",
         description="A local stand-in for Rocket.Chat's livechat REST API.",
+        # Unset options keep SandboxOptions' defaults, spelled only there.
+        argument_default=argparse.SUPPRESS,
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sandbox.add_argument("--port", type=int, default=3000, help="port to listen on")
@@ -211,32 +209,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file, kept across restarts (':memory:' for none)",
     )
     sandbox.add_argument("--fixture", help="JSON file of Rocket.Chat collections")
-    sandbox.add_argument("--seed", type=int, default=1, help="demo data RNG seed")
-    sandbox.add_argument(
-        "--visitors", type=int, default=100, help="demo visitors to generate"
-    )
-    sandbox.add_argument("--rooms", type=int, default=300, help="demo rooms")
-    sandbox.add_argument("--contacts", type=int, default=100, help="demo contacts")
-    sandbox.add_argument("--password", default="demo", help="demo users' password")
+    sandbox.add_argument("--seed", type=int, help="demo data RNG seed")
+    sandbox.add_argument("--visitors", type=int, help="demo visitors to generate")
+    sandbox.add_argument("--rooms", type=int, help="demo rooms")
+    sandbox.add_argument("--contacts", type=int, help="demo contacts")
+    sandbox.add_argument("--password", help="demo users' password")
     sandbox.add_argument(
         "--latency-ms",
         type=float,
-        default=0.0,
         help="delay added to every /api/v1 request",
     )
     sandbox.add_argument(
-        "--jitter-ms", type=float, default=0.0, help="random extra delay, up to this"
+        "--jitter-ms", type=float, help="random extra delay, up to this"
     )
     sandbox.add_argument(
         "--fault-rate",
         type=float,
-        default=0.0,
         help="share of /api/v1 requests that fail (0 to 1)",
     )
     sandbox.add_argument(
         "--fault-kind",
         choices=["500", "drop"],
-        default="500",
         help="how a failing request fails: a 500 answer or a dropped connection",
     )
     sandbox.add_argument(

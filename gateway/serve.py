@@ -9,7 +9,6 @@ import logging.config
 import os
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import uvicorn
 
 from gateway.config import env_name, load_settings, unknown_variables
@@ -20,33 +19,35 @@ from gateway.telemetry.multiprocess import metrics_directory
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-DEMO_USER = "admin"
-DEMO_PASSWORD = "demo"
 WORKER_FACTORY = "gateway.app:app_from_environment"
 
 logger = logging.getLogger("gateway.serve")
 
 
-def login(base_url: str, user: str, password: str) -> dict[str, str]:
-    """Log in to Rocket.Chat; the two headers that authenticate later calls."""
-    response = httpx.post(
-        base_url.rstrip("/") + "/api/v1/login",
-        json={"user": user, "password": password},
-        timeout=10,
-    )
-    response.raise_for_status()
-    data = response.json()["data"]
-    return {"X-Auth-Token": data["authToken"], "X-User-Id": data["userId"]}
-
-
 @contextlib.contextmanager
-def embedded_sandbox() -> Iterator[str]:
-    """Start the demo sandbox on a free loopback port; yield its URL."""
-    from gateway.sandbox import SandboxOptions, create_sandbox_app
-    from gateway.sandbox.server import serve_in_thread
+def embedded_sandbox() -> Iterator[tuple[str, dict[str, str]]]:
+    """Start the demo sandbox on a free loopback port, say so in the log; yield
+    its URL and the demo admin's auth headers."""
+    from gateway.sandbox import (
+        DEMO_PASSWORD,
+        FEATURED_USERS,
+        SandboxOptions,
+        create_sandbox_app,
+        login,
+    )
+    from gateway.serving import serve_in_thread
 
     with serve_in_thread(create_sandbox_app(SandboxOptions(db=":memory:"))) as url:
-        yield url
+        headers = login(url)
+        logger.info(
+            "ROCKETCHAT_URL is not set: started the embedded sandbox with "
+            f"demo data at {url}"
+        )
+        users = ", ".join(FEATURED_USERS)
+        logger.info(f"demo users: {users} (password: {DEMO_PASSWORD})")
+        for name, value in headers.items():
+            logger.info(f"  {name}: {value}   (demo admin)")
+        yield url, headers
 
 
 def serve(
@@ -84,15 +85,7 @@ def serve(
             demo_headers = None
             logger.info(f"fronting Rocket.Chat at {upstream_url}")
         else:
-            upstream_url = stack.enter_context(embedded_sandbox())
-            demo_headers = login(upstream_url, DEMO_USER, DEMO_PASSWORD)
-            logger.info(
-                "ROCKETCHAT_URL is not set: started the embedded sandbox with "
-                f"demo data at {upstream_url}"
-            )
-            logger.info("demo users: admin, agent, viewer (password: demo)")
-            for name, value in demo_headers.items():
-                logger.info(f"  {name}: {value}   (demo admin)")
+            upstream_url, demo_headers = stack.enter_context(embedded_sandbox())
         logger.info(f"GraphiQL: http://{host}:{port}{settings.root_path}/graphql")
         server_options: dict[str, Any] = {
             "host": host,

@@ -1,10 +1,12 @@
-"""Session-wide servers: the sandbox and the gateway, both on loopback."""
+"""Session-wide servers on loopback: the read-only demo sandbox, a writable one,
+gateways in front of them; demo logins; the `--run-slow` opt-in."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -12,8 +14,8 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
+from gateway.sandbox import FEATURED_USERS, SandboxOptions, create_sandbox_app, login
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -21,7 +23,25 @@ if TYPE_CHECKING:
 
     from starlette.applications import Starlette
 
-DEMO_PASSWORD = "demo"
+# Login tokens are the one thing reads may add: they live in `users`.
+STATELESS_COLLECTIONS = {"users"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run tests marked `slow`"
+    )
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: opt in with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture
@@ -31,10 +51,35 @@ def anyio_backend() -> str:
 
 @dataclass
 class Upstream:
-    """The sandbox as the gateway's tests see it: its URL and its state."""
+    """The sandbox as the gateway's tests see it: its URL, state and logins."""
 
     url: str
     app: Starlette
+    logins: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def login(self, user: str) -> dict[str, str]:
+        """The demo user's `X-Auth-Token` / `X-User-Id`, logging in once."""
+        if user not in self.logins:
+            self.logins[user] = login(self.url, user)
+        return self.logins[user]
+
+    def documents(self) -> dict[tuple[str, str], str]:
+        """Every stored document but login state, by (collection, `_id`)."""
+        store = self.sandbox.store
+        with store.lock:
+            tables = [
+                row[0]
+                for row in store.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            return {
+                (table, doc_id): doc
+                for table in tables
+                if table not in STATELESS_COLLECTIONS
+                for doc_id, doc in store.db.execute(f'SELECT _id, doc FROM "{table}"')
+            }
 
     @property
     def sandbox(self) -> Any:
@@ -68,27 +113,41 @@ class Upstream:
         self.sandbox.clear_log()
 
 
-def login(base_url: str, user: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    """Log in to the sandbox as to Rocket.Chat; the two auth headers."""
-    response = httpx.post(
-        f"{base_url}/api/v1/login", json={"user": user, "password": password}
-    )
-    response.raise_for_status()
-    data = response.json()["data"]
-    return {"X-Auth-Token": data["authToken"], "X-User-Id": data["userId"]}
-
-
-@pytest.fixture(scope="session")
-def upstream() -> Iterator[Upstream]:
-    app = create_sandbox_app(SandboxOptions(db=":memory:"))
+@contextlib.contextmanager
+def served_sandbox(options: SandboxOptions | None = None) -> Iterator[Upstream]:
+    """A fresh in-memory sandbox (demo data by default) served on loopback."""
+    app = create_sandbox_app(options or SandboxOptions(db=":memory:"))
     with serve_in_thread(app) as url:
         yield Upstream(url=url, app=app)
 
 
 @pytest.fixture(scope="session")
+def upstream() -> Iterator[Upstream]:
+    """The session's one demo sandbox, shared by every test that only reads.
+
+    Its knobs may be turned (the `knobs` fixture restores them); its data may
+    not change: teardown fails if a test wrote to it. Tests that write use
+    `writable`.
+    """
+    with served_sandbox() as demo:
+        before = demo.documents()
+        yield demo
+        after = demo.documents()
+        changed = sorted(
+            key
+            for key in before.keys() | after.keys()
+            if before.get(key) != after.get(key)
+        )
+        assert changed == [], (
+            "tests changed the read-only demo sandbox's data (tests that write "
+            f"use the `writable` fixture): {[after.get(key) for key in changed[:5]]}"
+        )
+
+
+@pytest.fixture(scope="session")
 def users(upstream: Upstream) -> dict[str, dict[str, str]]:
     """Auth headers of the demo users admin, agent and viewer."""
-    return {name: login(upstream.url, name) for name in ("admin", "agent", "viewer")}
+    return {name: upstream.login(name) for name in FEATURED_USERS}
 
 
 def start_gateway(upstream_url: str, **settings: Any) -> AbstractContextManager[str]:
@@ -104,14 +163,49 @@ def gateway_url(upstream: Upstream) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def knobs(upstream: Upstream) -> Iterator[Any]:
-    """The sandbox's runtime knobs, restored after the test; log cleared."""
+@dataclass
+class Stack:
+    """A sandbox tests may write to, the gateway in front of it, demo logins."""
+
+    upstream: Upstream
+    gateway_url: str
+
+    @property
+    def users(self) -> dict[str, dict[str, str]]:
+        return {name: self.upstream.login(name) for name in FEATURED_USERS}
+
+    def gql(self) -> GraphQLClient:
+        return GraphQLClient(self.gateway_url)
+
+
+@pytest.fixture(scope="session")
+def writable() -> Iterator[Stack]:
+    """A second demo sandbox, for tests that register visitors or record pages."""
+    with served_sandbox() as sandbox, start_gateway(sandbox.url) as url:
+        yield Stack(upstream=sandbox, gateway_url=url)
+
+
+@contextlib.contextmanager
+def restored_knobs(upstream: Upstream) -> Iterator[Any]:
     options = upstream.sandbox.options
     saved = options.knobs()
     upstream.clear()
     yield options
     options.update_knobs(saved)
+
+
+@pytest.fixture
+def knobs(upstream: Upstream) -> Iterator[Any]:
+    """The demo sandbox's runtime knobs, restored after the test; log cleared."""
+    with restored_knobs(upstream) as options:
+        yield options
+
+
+@pytest.fixture
+def writable_knobs(writable: Stack) -> Iterator[Any]:
+    """The writable sandbox's runtime knobs, restored after the test."""
+    with restored_knobs(writable.upstream) as options:
+        yield options
 
 
 class GraphQLClient:

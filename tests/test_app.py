@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 from tests.conftest import GraphQLClient
 from tests.support import rest
 

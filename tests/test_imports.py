@@ -41,11 +41,19 @@ FORBIDDEN_LIBRARIES = {
 }
 
 
+# Imported by anyone (the sandbox included); they import nothing from gateway.
+SHARED_LEAVES = {"gateway.serving"}
+
+
 def layer(module: str) -> str:
     parts = module.split(".")
     for size in (2, 1):
         candidate = ".".join(parts[:size])
-        if candidate in RANKS or candidate == "gateway.sandbox":
+        if (
+            candidate in RANKS
+            or candidate in SHARED_LEAVES
+            or candidate == "gateway.sandbox"
+        ):
             return candidate
     raise AssertionError(f"no layer for {module}")
 
@@ -58,6 +66,14 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def is_module(name: str) -> bool:
+    """Whether `gateway.a.b` names a module or package of the source tree."""
+    if name.split(".")[0] != "gateway":
+        return False
+    path = ROOT.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
 def is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -65,8 +81,26 @@ def is_type_checking(node: ast.If) -> bool:
     )
 
 
-def runtime_imports(tree: ast.AST) -> list[str]:
-    """Absolute names imported outside `if TYPE_CHECKING:` blocks."""
+def absolute(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The absolute module a `from ... import` reads, relative levels resolved."""
+    if node.level == 0:
+        return node.module or ""
+    package = importer.split(".")
+    if not is_package:
+        package.pop()
+    if node.level > 1:
+        package = package[: 1 - node.level]
+    return ".".join([*package, *([node.module] if node.module else [])])
+
+
+def runtime_imports(
+    tree: ast.AST, importer: str = "", is_package: bool = False
+) -> list[str]:
+    """Absolute names imported outside `if TYPE_CHECKING:` blocks.
+
+    Relative imports are resolved against `importer`; `from a import b` counts
+    as importing `a.b` when that is a module (`from gateway import schema`).
+    """
     found: list[str] = []
 
     def visit(node: ast.AST) -> None:
@@ -76,36 +110,39 @@ def runtime_imports(tree: ast.AST) -> list[str]:
             return
         if isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(importer, is_package, node)
+            for alias in node.names:
+                submodule = f"{module}.{alias.name}"
+                found.append(submodule if is_module(submodule) else module)
         for child in ast.iter_child_nodes(node):
             visit(child)
 
     visit(tree)
-    return found
+    return list(dict.fromkeys(found))
 
 
-def violations(importer: str, source: str) -> list[str]:
+def allowed(importer_layer: str, imported_layer: str) -> bool:
+    if imported_layer == importer_layer:
+        return True
+    if importer_layer in SHARED_LEAVES:
+        return False
+    if imported_layer in SHARED_LEAVES:
+        return True
+    if "gateway.sandbox" in (importer_layer, imported_layer):
+        # The sandbox shares no code with the gateway; only the commands start it.
+        return importer_layer in {"gateway.cli", "gateway.serve"}
+    return RANKS[imported_layer] > RANKS[importer_layer]
+
+
+def violations(importer: str, source: str, is_package: bool = False) -> list[str]:
     importer_layer = layer(importer)
     problems = []
-    for imported in runtime_imports(ast.parse(source)):
+    for imported in runtime_imports(ast.parse(source), importer, is_package):
         top = imported.split(".")[0]
         if top in FORBIDDEN_LIBRARIES.get(importer_layer, set()):
             problems.append(f"{importer} imports {imported}")
-        if top != "gateway":
-            continue
-        imported_layer = layer(imported)
-        if importer_layer == "gateway.sandbox" or imported_layer == "gateway.sandbox":
-            allowed = importer_layer == imported_layer or importer_layer in {
-                "gateway.cli",
-                "gateway.serve",
-            }
-        else:
-            allowed = (
-                imported_layer == importer_layer
-                or RANKS[imported_layer] > RANKS[importer_layer]
-            )
-        if not allowed:
+        if top == "gateway" and not allowed(importer_layer, layer(imported)):
             problems.append(f"{importer} imports {imported}")
     return problems
 
@@ -118,7 +155,8 @@ def violations(importer: str, source: str) -> list[str]:
     ],
 )
 def test_imports_flow_one_way(path: Path) -> None:
-    assert violations(module_name(path), path.read_text()) == []
+    is_package = path.name == "__init__.py"
+    assert violations(module_name(path), path.read_text(), is_package) == []
 
 
 def test_guard_catches_leftward_and_forbidden_imports() -> None:
@@ -136,3 +174,85 @@ def test_guard_catches_leftward_and_forbidden_imports() -> None:
         "gateway.upstream.records imports gateway.schema",
         "gateway.upstream.records imports gateway.sandbox.store",
     ]
+
+
+@pytest.mark.parametrize(
+    ("importer", "is_package", "source", "found"),
+    [
+        pytest.param(
+            "gateway.upstream.rooms",
+            False,
+            "from gateway import schema\n",
+            ["gateway.upstream.rooms imports gateway.schema"],
+            id="package-level-import-of-a-subpackage",
+        ),
+        pytest.param(
+            "gateway.upstream.rooms",
+            False,
+            "from gateway import errors, schema\n",
+            ["gateway.upstream.rooms imports gateway.schema"],
+            id="only-the-leftward-name-of-several",
+        ),
+        pytest.param(
+            "gateway.upstream.rooms",
+            False,
+            "from ..schema import rooms\n",
+            ["gateway.upstream.rooms imports gateway.schema.rooms"],
+            id="relative-import-two-levels-up",
+        ),
+        pytest.param(
+            "gateway.upstream",
+            True,
+            "from ..loaders import Loaders\n",
+            ["gateway.upstream imports gateway.loaders"],
+            id="relative-import-from-a-package-init",
+        ),
+        pytest.param(
+            "gateway.sandbox.rooms",
+            False,
+            "from .. import errors\n",
+            ["gateway.sandbox.rooms imports gateway.errors"],
+            id="sandbox-reaching-into-the-gateway",
+        ),
+        pytest.param(
+            "gateway.serving",
+            False,
+            "from gateway.sandbox import create_sandbox_app\n",
+            ["gateway.serving imports gateway.sandbox"],
+            id="shared-leaf-importing-gateway",
+        ),
+    ],
+)
+def test_guard_resolves_relative_and_package_level_imports(
+    importer: str, is_package: bool, source: str, found: list[str]
+) -> None:
+    assert violations(importer, source, is_package) == found
+
+
+@pytest.mark.parametrize(
+    ("importer", "is_package", "source"),
+    [
+        pytest.param(
+            "gateway.sandbox.rooms", False, "from . import store\n", id="sibling"
+        ),
+        pytest.param(
+            "gateway.sandbox.run",
+            False,
+            "from gateway.serving import bind_socket\n",
+            id="shared-leaf",
+        ),
+        pytest.param(
+            "gateway.schema", True, "from .rooms import RoomQuery\n", id="package-init"
+        ),
+        pytest.param(
+            "gateway.schema.rooms",
+            False,
+            "from ..upstream import rooms\n",
+            id="rightward",
+        ),
+    ],
+)
+def test_guard_accepts_allowed_edges(
+    importer: str, is_package: bool, source: str
+) -> None:
+    assert violations(importer, source, is_package) == []

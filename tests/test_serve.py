@@ -12,8 +12,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 
-from gateway.sandbox.server import bind_socket, socket_url
+from gateway.serving import bind_socket, socket_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -96,6 +97,7 @@ def test_without_rocketchat_url_it_serves_the_demo_sandbox() -> None:
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+@pytest.mark.slow  # two uvicorn worker processes: about 5 s
 def test_fronting_rocketchat_url_with_workers(
     upstream: Upstream, users: dict[str, dict[str, str]]
 ) -> None:

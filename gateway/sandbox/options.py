@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .demo_users import DEMO_PASSWORD
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -24,7 +26,7 @@ class SandboxOptions:
     visitors: int = 100
     rooms: int = 300
     contacts: int = 100
-    password: str = "demo"
+    password: str = DEMO_PASSWORD
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
     fault_rate: float = 0.0

@@ -6,12 +6,11 @@ import logging
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-import uvicorn
+from gateway.serving import bind_socket, serve_on_socket, socket_url
 
 from .app import create_sandbox_app
 from .auth import check_password
-from .seed import DEMO_USERS
-from .server import bind_socket, socket_url
+from .demo_users import FEATURED_USERS
 
 if TYPE_CHECKING:
     from .options import SandboxOptions
@@ -29,15 +28,14 @@ def banner(sandbox: Sandbox, url: str) -> str:
         f"database: {options.db}  data: {source} (loaded only into an empty database)",
     ]
     users = []
-    for demo in DEMO_USERS[:3]:
-        user = sandbox.store.find_one("users", "username = ?", (demo.username,))
+    for username in FEATURED_USERS:
+        user = sandbox.store.find_one("users", "username = ?", (username,))
         if user is not None:
             known = check_password(user, options.password)
             secret = options.password if known else "(set when the database was made)"
             roles = ", ".join(user.get("roles") or [])
             users.append(
-                f"  {demo.username:<8} id {user['_id']}  "
-                f"password {secret}  roles {roles}"
+                f"  {username:<8} id {user['_id']}  password {secret}  roles {roles}"
             )
     if users:
         lines += [
@@ -60,5 +58,4 @@ def serve_sandbox(
     )
     sock = bind_socket(host, port)
     print(banner(app.state.sandbox, socket_url(sock)), file=out, flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    server.run(sockets=[sock])
+    serve_on_socket(app, sock)

@@ -6,34 +6,16 @@ options always give the same documents (ids included).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import seed_messages, seed_people, seed_rooms
 from .auth import prepare_user
+from .demo_users import DEMO_USERS
 from .seedkit import DAY_MS, EPOCH_MS, MAX_PAGE_VISIT_ROOMS, Gen, iso_ms
 
 if TYPE_CHECKING:
     from .options import SandboxOptions
     from .store import Doc, Store
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    """A demo account printed at start and documented in the README."""
-
-    username: str
-    name: str
-    roles: tuple[str, ...]
-
-
-DEMO_USERS = (
-    DemoUser("admin", "Ada Admin", ("admin",)),
-    DemoUser("agent", "Alex Agent", ("user", "livechat-agent")),
-    DemoUser("viewer", "Vic Viewer", ("user",)),
-    DemoUser("agent.two", "Sam Support", ("user", "livechat-agent")),
-    DemoUser("agent.three", "Kim Kowalski", ("user", "livechat-agent")),
-)
 
 
 OFFLINE_AGENTS = ("agent.three",)

@@ -12,7 +12,7 @@ from tests.cluster.servers import GatewayProcess, Nginx, RedisServer
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 
 @dataclass
@@ -20,6 +20,17 @@ class Cluster:
     redis: RedisServer
     gateways: list[GatewayProcess]
     balancer: Nginx
+
+
+@pytest.fixture(scope="session")
+def upstream(writable: Stack) -> Upstream:
+    """The cluster registers visitors, so it fronts the writable sandbox."""
+    return writable.upstream
+
+
+@pytest.fixture(scope="session")
+def users(writable: Stack) -> dict[str, dict[str, str]]:
+    return writable.users
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,14 @@ from starlette.routing import Route
 
 from gateway.errors import UnauthenticatedError
 from gateway.graphiql import asset_routes
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 from gateway.view import GraphQLView
-from tests.http.stack import serve_stack
+from tests.http.stack import serve_demo_gateway
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from tests.conftest import Upstream
 
 
 @strawberry.type
@@ -74,9 +76,9 @@ def standin_without_graphiql() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[dict[str, Any]]:
-    """The sandbox with demo data and the gateway in front of it."""
-    with serve_stack() as urls:
+def stack(upstream: Upstream) -> Iterator[dict[str, Any]]:
+    """The shared demo sandbox and a demo gateway in front of it."""
+    with serve_demo_gateway(upstream.url) as urls:
         yield urls
 
 

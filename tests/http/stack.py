@@ -14,17 +14,13 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-import httpx
-
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
+from gateway.sandbox import SandboxOptions, create_sandbox_app, login
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-DEMO_ADMIN = {"user": "admin", "password": "demo"}
 
 
 def only_exceptions(record: logging.LogRecord) -> bool:
@@ -33,27 +29,30 @@ def only_exceptions(record: logging.LogRecord) -> bool:
     return bool(record.exc_info and record.exc_info[0] is not None)
 
 
-def login(sandbox_url: str, credentials: dict[str, str]) -> dict[str, str]:
-    """Rocket.Chat's login: the `X-Auth-Token` / `X-User-Id` pair for a user."""
-    response = httpx.post(f"{sandbox_url}/api/v1/login", json=credentials)
-    response.raise_for_status()
-    data = response.json()["data"]
-    return {"X-Auth-Token": data["authToken"], "X-User-Id": data["userId"]}
+@contextlib.contextmanager
+def serve_demo_gateway(
+    sandbox_url: str, settings: Settings | None = None
+) -> Iterator[dict[str, object]]:
+    """A gateway in front of `sandbox_url` that shows GraphiQL the demo admin."""
+    headers = login(sandbox_url)
+    app = create_app(settings or Settings(), sandbox_url, demo_headers=headers)
+    with serve_in_thread(app) as gateway_url:
+        yield {
+            "gateway": gateway_url,
+            "graphql": f"{gateway_url}/graphql",
+            "sandbox": sandbox_url,
+            "headers": headers,
+        }
 
 
 @contextlib.contextmanager
 def serve_stack(settings: Settings | None = None) -> Iterator[dict[str, object]]:
-    """The sandbox (in-memory demo data) and a gateway in front of it."""
-    with serve_in_thread(create_sandbox_app(SandboxOptions())) as sandbox_url:
-        headers = login(sandbox_url, DEMO_ADMIN)
-        app = create_app(settings or Settings(), sandbox_url, demo_headers=headers)
-        with serve_in_thread(app) as gateway_url:
-            yield {
-                "gateway": gateway_url,
-                "graphql": f"{gateway_url}/graphql",
-                "sandbox": sandbox_url,
-                "headers": headers,
-            }
+    """A sandbox of its own (in-memory demo data) and a demo gateway in front."""
+    with (
+        serve_in_thread(create_sandbox_app(SandboxOptions())) as sandbox_url,
+        serve_demo_gateway(sandbox_url, settings) as urls,
+    ):
+        yield urls
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 JSON = "application/json"
 GRJ = "application/graphql-response+json"
@@ -206,9 +206,9 @@ def test_registered_documents_pass_the_same_limits(client: Client) -> None:
     assert answer(client.post({"extensions": apq(sha(query))})) == (200, NOT_FOUND)
 
 
-def test_a_persisted_mutation_never_runs_over_get(
-    client: Client, upstream: Upstream
-) -> None:
+def test_a_persisted_mutation_never_runs_over_get(writable: Stack) -> None:
+    upstream = writable.upstream
+    client = Client(writable.gateway_url, {})
     mutation = (
         "mutation ApqRegister($input: RegisterVisitorInput!) "
         "{ registerVisitor(input: $input) { visitor { token } } }"
@@ -222,6 +222,7 @@ def test_a_persisted_mutation_never_runs_over_get(
     }
     upstream.clear()
     again = client.get({"variables": variables, "extensions": apq(sha(mutation))})
+    client.close()
     assert (again.status_code, again.headers["allow"]) == (405, "POST")
     assert upstream.calls() == []
 

@@ -12,7 +12,7 @@ import pytest
 from tests.test_serve import serving
 
 if TYPE_CHECKING:
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 REGISTER = """
 mutation Register($token: String!) {
@@ -56,12 +56,10 @@ def traffic(url: str, admin: dict[str, str], secret: str, missing: str) -> list[
     [("json", "debug"), ("text", "debug"), ("json", "info"), ("text", "warning")],
 )
 def test_log_has_one_line_per_request_and_no_secret(
-    upstream: Upstream,
-    users: dict[str, dict[str, str]],
-    log_format: str,
-    level: str,
+    writable: Stack, log_format: str, level: str
 ) -> None:
-    admin = users["admin"]
+    # The traffic registers a visitor, so it goes to the writable sandbox.
+    upstream, admin = writable.upstream, writable.users["admin"]
     secret = f"visitor-secret-{uuid.uuid4().hex}"
     missing = f"missing-secret-{uuid.uuid4().hex}"
     env = {"ROCKETCHAT_URL": upstream.url, "GATEWAY_LOG_FORMAT": log_format}

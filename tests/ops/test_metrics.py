@@ -14,24 +14,25 @@ from tests.test_serve import serving
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 P = "rc_gateway_"
 
 
 @pytest.fixture
-def own_gateway(upstream: Upstream) -> Iterator[str]:
-    """A gateway of its own, so no other test's traffic is in its metrics."""
-    with start_gateway(upstream.url) as url:
+def own_gateway(writable: Stack) -> Iterator[str]:
+    """A gateway of its own, so no other test's traffic is in its metrics (in
+    front of the writable sandbox: the traffic records a page visit)."""
+    with start_gateway(writable.upstream.url) as url:
         yield url
 
 
 @pytest.mark.anyio
 async def test_counts_after_known_traffic(
-    own_gateway: str, upstream: Upstream, users: dict[str, dict[str, str]], knobs: Any
+    own_gateway: str, writable: Stack, writable_knobs: Any
 ) -> None:
     gql = GraphQLClient(own_gateway)
-    admin = users["admin"]
+    upstream, admin, knobs = writable.upstream, writable.users["admin"], writable_knobs
     ok = await gql(
         "query Rooms { rooms(first: 3) { nodes { visitor { name } } } }",
         headers=admin,

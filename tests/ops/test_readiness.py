@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 from tests.test_serve import free_port
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import httpx
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 from gateway.telemetry.logs import fields_of
 from gateway.telemetry.requests import RequestRecord
 from tests.test_serve import free_port

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 from gateway.telemetry.tracing import provider_from_environment, requested
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def test_without_configuration_tracing_is_off_and_not_loaded(
         "import sys, httpx\n"
         "from gateway.app import create_app\n"
         "from gateway.config import Settings\n"
-        "from gateway.sandbox.server import serve_in_thread\n"
+        "from gateway.serving import serve_in_thread\n"
         f"app = create_app(Settings(), {upstream.url!r})\n"
         "assert app.state.telemetry.tracing is None\n"
         "with serve_in_thread(app) as url:\n"

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
+from gateway.sandbox import SandboxOptions, create_sandbox_app, login
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -205,16 +205,8 @@ class Sandbox:
     def auth(self, username: str) -> dict[str, str]:
         """`X-User-Id` / `X-Auth-Token` of `username`, logging in once."""
         if username not in self.logins:
-            response = self.client.post(
-                "login",
-                json={"user": username, "password": FIXTURE.user(username)["password"]},
-            )
-            assert response.status_code == 200, response.text
-            data = response.json()["data"]
-            self.logins[username] = {
-                "X-User-Id": data["userId"],
-                "X-Auth-Token": data["authToken"],
-            }
+            password = FIXTURE.user(username)["password"]
+            self.logins[username] = login(self.base_url, username, password)
         return self.logins[username]
 
     def get(

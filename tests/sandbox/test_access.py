@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
+from gateway.sandbox import SandboxOptions, create_sandbox_app, login
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,11 +52,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
 
 
 def _headers(client: httpx.Client, username: str) -> dict[str, str]:
-    data = client.post("login", json={"user": username, "password": "pw"}).json()
-    return {
-        "X-User-Id": data["data"]["userId"],
-        "X-Auth-Token": data["data"]["authToken"],
-    }
+    return login(str(client.base_url.join("/")), username, "pw")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from gateway.sandbox import LoggedRequest, SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from gateway.sandbox import SandboxOptions, create_sandbox_app
+from gateway.sandbox import SandboxOptions, create_sandbox_app, login
 from gateway.sandbox.ratelimit import RateLimiter, client_address
-from gateway.sandbox.server import serve_in_thread
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,11 +39,6 @@ def _register(client: httpx.Client, token: str, address: str) -> httpx.Response:
         json={"visitor": {"token": token}},
         headers={"X-Forwarded-For": address},
     )
-
-
-def _login(client: httpx.Client, user: str) -> dict[str, str]:
-    data = client.post("login", json={"user": user, "password": "demo"}).json()["data"]
-    return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
 
 
 def test_registration_allows_five_per_address(
@@ -101,8 +96,8 @@ def test_bypass_permission_exempts_authenticated_routes(
     limited: tuple[Sandbox, httpx.Client],
 ) -> None:
     sandbox, client = limited
-    admin = _login(client, "admin")
-    agent = _login(client, "agent")
+    admin = login(str(client.base_url.join("/")), "admin")
+    agent = login(str(client.base_url.join("/")), "agent")
     sandbox.limiter.reset()
     assert {
         client.get("livechat/visitors.search?term=", headers=admin).status_code
@@ -119,7 +114,7 @@ def test_auth_and_permission_come_before_the_limit(
     limited: tuple[Sandbox, httpx.Client],
 ) -> None:
     sandbox, client = limited
-    viewer = _login(client, "viewer")
+    viewer = login(str(client.base_url.join("/")), "viewer")
     sandbox.limiter.reset()
     codes = [
         client.get("livechat/visitors.search?term=", headers=viewer).status_code

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from tests.conftest import Stack
 
 INVALID_TOKEN = {
     "success": False,
@@ -35,8 +40,8 @@ def test_raw_path_dispatch(
     assert (response.status_code, response.json()) == (status, body)
 
 
-def test_token_with_a_slash_is_found_by_its_encoded_form(demo_sandbox_url: str) -> None:
-    with httpx.Client(base_url=f"{demo_sandbox_url}/api/v1/") as client:
+def test_token_with_a_slash_is_found_by_its_encoded_form(writable: Stack) -> None:
+    with httpx.Client(base_url=f"{writable.upstream.url}/api/v1/") as client:
         created = client.post(
             "livechat/visitor", json={"visitor": {"token": "slash/token ü"}}
         ).json()["visitor"]

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
 from gateway.sandbox.store import Store
+from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:
     from pathlib import Path

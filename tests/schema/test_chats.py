@@ -1,7 +1,7 @@
 """The conversation end to end: a visitor chats, an agent reads, transfers, closes.
 
-Every room here is opened for the test by `startChat`, in a sandbox of this
-module's own, so the demo data other tests compare against stays as it is.
+Every room here is opened for the test by `startChat`, in the writable
+sandbox, so the read-only demo data other tests compare against stays as it is.
 Refusals are compared whole: code and message.
 """
 
@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.server import serve_in_thread
-from tests.conftest import GraphQLClient, Upstream, login, start_gateway
+from tests.conftest import GraphQLClient
 from tests.support import rest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from tests.conftest import Stack, Upstream
 
 MESSAGE = """
   rocketChatId text createdAt editedAt kind systemType byVisitor alias
@@ -83,21 +83,18 @@ query ($id: ID!, $order: MessageOrder!, $first: Int, $after: String,
 
 
 @pytest.fixture(scope="module")
-def upstream() -> Iterator[Upstream]:
-    app = create_sandbox_app(SandboxOptions(db=":memory:"))
-    with serve_in_thread(app) as url:
-        yield Upstream(url=url, app=app)
+def upstream(writable: Stack) -> Upstream:
+    return writable.upstream
 
 
 @pytest.fixture(scope="module")
-def users(upstream: Upstream) -> dict[str, dict[str, str]]:
-    return {name: login(upstream.url, name) for name in ("admin", "agent", "viewer")}
+def users(writable: Stack) -> dict[str, dict[str, str]]:
+    return writable.users
 
 
 @pytest.fixture(scope="module")
-def gateway_url(upstream: Upstream) -> Iterator[str]:
-    with start_gateway(upstream.url) as url:
-        yield url
+def gateway_url(writable: Stack) -> str:
+    return writable.gateway_url
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from gateway.schema.errors import GatewaySchema, mask_errors
 from tests.conftest import GraphQLClient, start_gateway
 
 if TYPE_CHECKING:
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 ROOMS = "{ rooms(first: 3) { totalCount } }"
 
@@ -96,9 +96,10 @@ async def test_dropped_connection_is_unavailable_after_one_retry(
 
 @pytest.mark.anyio
 async def test_rate_limit_is_rate_limited_with_retry_after(
-    gql: GraphQLClient, upstream: Upstream, knobs: Any
+    writable: Stack, writable_knobs: Any
 ) -> None:
-    knobs.update_knobs({"rate_limit": True})
+    gql = writable.gql()
+    writable_knobs.update_knobs({"rate_limit": True})
     client = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250 + 1}"}
     mutation = (
         "mutation($t: String!) "
@@ -185,8 +186,17 @@ async def test_malformed_date_input_is_bad_user_input(
         {"d": "last tuesday"},
         headers=users["admin"],
     )
-    assert "data" not in body or body["data"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert body == {
+        "errors": [
+            {
+                "message": "Variable '$d' has invalid value: Expected value of "
+                "type 'DateTime', but encountered error 'Invalid isoformat "
+                "string: 'last tuesday''; found: 'last tuesday'.",
+                "locations": [{"line": 1, "column": 7}],
+                "extensions": {"code": "BAD_USER_INPUT"},
+            }
+        ]
+    }
     assert upstream.calls(gql.request_id) == []
 
 
@@ -200,10 +210,15 @@ async def test_query_depth_is_limited(
         f'{{ visitors(term: "", first: 1) {{ nodes {{ {chain} }} }} }}',
         headers=users["admin"],
     )
-    assert "data" not in body or body["data"] is None
-    (error,) = body["errors"]
-    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
-    assert "exceeds maximum operation depth of 12" in error["message"]
+    assert body == {
+        "errors": [
+            {
+                "message": "'anonymous' exceeds maximum operation depth of 12",
+                "locations": [{"line": 1, "column": 158}],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }
+        ]
+    }
     assert upstream.calls(gql.request_id) == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ import pytest
 from tests.support import node_ids, rest, rest_ids
 
 if TYPE_CHECKING:
-    from tests.conftest import GraphQLClient, Upstream
+    from tests.conftest import GraphQLClient, Stack, Upstream
 
 SEARCH = """
 query Visitors($term: String!, $first: Int, $after: String, $last: Int,
@@ -156,8 +157,20 @@ async def test_unknown_visitor_is_null_and_not_found(
     body = await gql(
         '{ visitor(id: "000000000000000000000000") { name } }', headers=users["admin"]
     )
-    assert body["data"] == {"visitor": None}
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
+    assert body == {
+        "data": {"visitor": None},
+        "errors": [
+            {
+                "message": "No such record.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["visitor"],
+                "extensions": {
+                    "code": "NOT_FOUND",
+                    "upstreamMessage": "visitor-not-found",
+                },
+            }
+        ],
+    }
 
 
 @pytest.mark.anyio
@@ -168,10 +181,16 @@ async def test_room_global_id_is_not_a_visitor_id(
     body = await gql(
         f'{{ visitor(id: "{room_id}") {{ name }} }}', headers=users["admin"]
     )
-    assert body["data"] == {"visitor": None}
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "argument": "id",
+    assert body == {
+        "data": {"visitor": None},
+        "errors": [
+            {
+                "message": f"'{room_id}' is the id of a Room, not a Visitor.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["visitor"],
+                "extensions": {"code": "BAD_USER_INPUT", "argument": "id"},
+            }
+        ],
     }
 
 
@@ -186,9 +205,8 @@ mutation($input: RegisterVisitorInput!) {
 
 
 @pytest.mark.anyio
-async def test_register_then_read_back_by_token(
-    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
-) -> None:
+async def test_register_then_read_back_by_token(writable: Stack) -> None:
+    gql, upstream, users = writable.gql(), writable.upstream, writable.users
     token = f"tok-{uuid.uuid4().hex}"
     body = await gql(
         REGISTER,
@@ -204,14 +222,26 @@ async def test_register_then_read_back_by_token(
             }
         },
     )
-    assert "errors" not in body, body
     visitor = body["data"]["registerVisitor"]["visitor"]
-    assert visitor["token"] == token
-    assert visitor["name"] == "Grace Hopper"
-    assert visitor["emails"] == [{"address": "grace@example.com"}]
-    assert visitor["phones"] == [{"phoneNumber": "+1 555 0100"}]
-    assert visitor["status"] == "ONLINE"
-    assert visitor["username"].startswith("guest-")
+    assert body == {
+        "data": {
+            "registerVisitor": {
+                "visitor": {
+                    "rocketChatId": visitor["rocketChatId"],  # assigned upstream
+                    "token": token,
+                    "username": visitor["username"],
+                    "name": "Grace Hopper",
+                    "emails": [{"address": "grace@example.com"}],
+                    "phones": [{"phoneNumber": "+1 555 0100"}],
+                    "customFields": {"company": "Navy"},
+                    "departmentId": None,
+                    "status": "ONLINE",
+                }
+            }
+        }
+    }
+    assert re.fullmatch(r"guest-\d+", visitor["username"])
+    assert re.fullmatch(r"[0-9a-f]{24}", visitor["rocketChatId"])
     by_token = await gql(
         f"query($t: String!) {{ visitorByToken(token: $t) {{ {VISITOR_FIELDS} }} }}",
         {"t": token},
@@ -233,42 +263,59 @@ async def test_register_then_read_back_by_token(
         users["admin"],
         {"visitorId": visitor["rocketChatId"]},
     )["visitor"]
-    assert stored.get("livechatData", {}).get("company") == visitor["customFields"].get(
-        "company"
-    )
+    assert stored["livechatData"] == {"company": "Navy"}
 
 
-@pytest.mark.anyio
-async def test_registration_refused_upstream_is_bad_user_input(
-    gql: GraphQLClient,
-) -> None:
-    body = await gql(
-        REGISTER,
-        {"input": {"token": f"tok-{uuid.uuid4().hex}", "department": "no-such-dept"}},
-    )
-    assert body["data"] is None
-    (error,) = body["errors"]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "error-invalid-department" in error["message"]
-    assert error["extensions"]["upstreamMessage"] == error["message"]
-
-
-@pytest.mark.anyio
-async def test_blank_token_is_refused_by_upstream(gql: GraphQLClient) -> None:
-    body = await gql(REGISTER, {"input": {"token": "   "}})
-    assert body["data"] is None
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "upstreamMessage": "Token cannot be empty [error-invalid-token]",
-        "errorType": "error-invalid-token",
+def refused_registration(message: str, error_type: str) -> dict[str, Any]:
+    """The body of a registration Rocket.Chat refused with `message`."""
+    return {
+        "data": None,
+        "errors": [
+            {
+                "message": message,
+                "locations": [{"line": 3, "column": 3}],
+                "path": ["registerVisitor"],
+                "extensions": {
+                    "code": "BAD_USER_INPUT",
+                    "upstreamMessage": message,
+                    "errorType": error_type,
+                },
+            }
+        ],
     }
 
 
 @pytest.mark.anyio
-async def test_mutation_is_not_retried(
-    gql: GraphQLClient, upstream: Upstream, knobs: Any
+@pytest.mark.parametrize(
+    ("visitor", "message", "error_type"),
+    [
+        pytest.param(
+            {"department": "no-such-dept"},
+            "The provided department is invalid [error-invalid-department]",
+            "error-invalid-department",
+            id="unknown-department",
+        ),
+        pytest.param(
+            {"token": "   "},
+            "Token cannot be empty [error-invalid-token]",
+            "error-invalid-token",
+            id="blank-token",
+        ),
+    ],
+)
+async def test_registration_refused_upstream_is_bad_user_input(
+    gql: GraphQLClient, visitor: dict[str, str], message: str, error_type: str
 ) -> None:
-    knobs.update_knobs({"fault_rate": 1.0, "fault_kind": "drop"})
+    body = await gql(
+        REGISTER, {"input": {"token": f"tok-{uuid.uuid4().hex}", **visitor}}
+    )
+    assert body == refused_registration(message, error_type)
+
+
+@pytest.mark.anyio
+async def test_mutation_is_not_retried(writable: Stack, writable_knobs: Any) -> None:
+    gql, upstream = writable.gql(), writable.upstream
+    writable_knobs.update_knobs({"fault_rate": 1.0, "fault_kind": "drop"})
     body = await gql(REGISTER, {"input": {"token": f"tok-{uuid.uuid4().hex}"}})
     assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert [c.path for c in upstream.calls()] == ["/api/v1/livechat/visitor"]
@@ -282,10 +329,8 @@ mutation($input: RecordPageVisitInput!) {
 
 
 @pytest.mark.anyio
-async def test_record_page_visit_shows_in_the_room(
-    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
-) -> None:
-    admin = users["admin"]
+async def test_record_page_visit_shows_in_the_room(writable: Stack) -> None:
+    gql, upstream, admin = writable.gql(), writable.upstream, writable.users["admin"]
     room = rest(upstream.url, "livechat/rooms", admin, {"count": 1, "open": "true"})[
         "rooms"
     ][0]
@@ -326,8 +371,8 @@ async def test_record_page_visit_shows_in_the_room(
 
 
 @pytest.mark.anyio
-async def test_record_page_visit_validation(gql: GraphQLClient) -> None:
-    body = await gql(
+async def test_record_page_visit_validation(writable: Stack) -> None:
+    body = await writable.gql()(
         'mutation { recordPageVisit(input: {token: "t", title: "x", url: "u"}) '
         "{ recorded } }"
     )
@@ -342,8 +387,21 @@ async def test_token_path_injection_stays_one_segment(
         'query { visitorByToken(token: "../visitors.info?visitorId=x") { name } '
         'dots: visitorByToken(token: "..") { name } }'
     )
-    assert body["data"] == {"visitorByToken": None, "dots": None}
-    assert {e["extensions"]["code"] for e in body["errors"]} == {"NOT_FOUND"}
+    assert body == {
+        "data": {"visitorByToken": None, "dots": None},
+        "errors": [
+            {
+                "message": "No such record.",
+                "locations": [{"line": 1, "column": column}],
+                "path": [path],
+                "extensions": {
+                    "code": "NOT_FOUND",
+                    "upstreamMessage": "[invalid-token]",
+                },
+            }
+            for path, column in (("visitorByToken", 9), ("dots", 72))
+        ],
+    }
     assert sorted((c.path, c.query) for c in upstream.calls()) == [
         ("/api/v1/livechat/visitor/%2E%2E", []),
         ("/api/v1/livechat/visitor/..%2Fvisitors.info%3FvisitorId%3Dx", []),
@@ -353,9 +411,16 @@ async def test_token_path_injection_stays_one_segment(
 @pytest.mark.anyio
 async def test_empty_token_is_bad_input(gql: GraphQLClient) -> None:
     body = await gql('{ visitorByToken(token: "") { name } }')
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "argument": "token",
+    assert body == {
+        "data": {"visitorByToken": None},
+        "errors": [
+            {
+                "message": "`token` must not be empty.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["visitorByToken"],
+                "extensions": {"code": "BAD_USER_INPUT", "argument": "token"},
+            }
+        ],
     }
 
 
@@ -364,8 +429,21 @@ async def test_viewer_is_forbidden_on_visitors(
     gql: GraphQLClient, users: dict[str, dict[str, str]]
 ) -> None:
     body = await gql(SEARCH, {"term": ""}, headers=users["viewer"])
-    assert body["data"] == {"visitors": None}
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert body == {
+        "data": {"visitors": None},
+        "errors": [
+            {
+                "message": "Rocket.Chat refused this to your user.",
+                "locations": [{"line": 4, "column": 3}],
+                "path": ["visitors"],
+                "extensions": {
+                    "code": "FORBIDDEN",
+                    "upstreamMessage": "User does not have the permissions "
+                    "required for this action [error-unauthorized]",
+                },
+            }
+        ],
+    }
 
 
 @pytest.mark.anyio
@@ -434,10 +512,9 @@ def global_id(type_name: str, raw_id: str) -> str:
 
 
 @pytest.mark.anyio
-async def test_room_inputs_take_global_or_raw_ids(
-    gql: GraphQLClient, upstream: Upstream, users: dict[str, dict[str, str]]
-) -> None:
-    admin = users["admin"]
+async def test_room_inputs_take_global_or_raw_ids(writable: Stack) -> None:
+    # It records a page visit, so it runs on the writable sandbox.
+    gql, upstream, admin = writable.gql(), writable.upstream, writable.users["admin"]
     room = rest(upstream.url, "livechat/rooms", admin, {"count": 1, "open": "true"})[
         "rooms"
     ][0]

@@ -7,8 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from gateway.upstream.records import (
+    AgentRecord,
+    AttachmentRecord,
+    ChatMessageRecord,
     ContactRecord,
     RoomRecord,
+    UserRefRecord,
     VisitorRecord,
     page_of,
     parse_date,
@@ -95,3 +99,71 @@ def test_page_trusts_total_not_count() -> None:
         offset=7,
     )
     assert ([c.id for c in page.items], page.offset, page.total) == (["a"], 7, 8)
+
+
+def test_a_visitor_message_keeps_no_token_and_parses_attachments() -> None:
+    message = ChatMessageRecord.from_json(
+        {
+            "_id": "m1",
+            "rid": "r1",
+            "msg": "see file",
+            "ts": "2024-03-14T13:21:02.239Z",
+            "u": {"_id": "v1", "username": "guest-1", "name": "Ann"},
+            "token": "the-visitors-secret",
+            "alias": "Ann",
+            "editedAt": "2024-03-14T13:21:02.239Z",
+            "attachments": [
+                {
+                    "title": "invoice.pdf",
+                    "title_link": "/file-upload/f1/invoice.pdf",
+                    "description": "March",
+                    "type": "file",
+                },
+                "not an object",
+            ],
+            "md": [{"type": "PARAGRAPH"}],
+        }
+    )
+    assert message == ChatMessageRecord(
+        id="m1",
+        room_id="r1",
+        text="see file",
+        created_at=WHEN,
+        author=UserRefRecord(id="v1", username="guest-1", name="Ann"),
+        type=None,
+        alias="Ann",
+        edited_at=WHEN,
+        attachments=(
+            AttachmentRecord(
+                title="invoice.pdf",
+                title_link="/file-upload/f1/invoice.pdf",
+                description="March",
+                type="file",
+                image_url=None,
+            ),
+        ),
+        from_visitor=True,
+    )
+    assert "the-visitors-secret" not in repr(message)
+
+
+def test_an_agent_list_item_tolerates_null_keys() -> None:
+    agent = AgentRecord.from_json(
+        {
+            "_id": "u1",
+            "username": "ann",
+            "name": None,
+            "status": None,
+            "statusLivechat": "available",
+            "emails": None,
+            "livechat": {"maxNumberSimultaneousChat": 3},
+            "departments": ["d1"],
+        }
+    )
+    assert agent == AgentRecord(
+        id="u1",
+        username="ann",
+        status_livechat="available",
+        max_chats=3,
+        department_ids=("d1",),
+    )

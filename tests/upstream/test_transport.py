@@ -24,7 +24,7 @@ from tests.support import max_in_flight
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
-    from tests.conftest import Upstream
+    from tests.conftest import Stack, Upstream
 
 
 def client(
@@ -60,8 +60,9 @@ async def test_path_and_query_arrive_exactly_as_encoded(
 
 @pytest.mark.anyio
 async def test_headers_and_json_body_are_sent(
-    upstream: Upstream, users: dict[str, dict[str, str]], knobs: Any
+    writable: Stack, writable_knobs: Any
 ) -> None:
+    upstream, users = writable.upstream, writable.users
     async with client(f"{upstream.url}/api/v1/") as http:
         rooms = await http.get(
             "livechat/rooms",

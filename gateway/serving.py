@@ -1,4 +1,8 @@
-"""Run an ASGI app under uvicorn on a pre-bound socket, in a thread or not."""
+"""Serving any ASGI app (the gateway or the sandbox) under uvicorn on loopback.
+
+The one place that binds sockets and runs uvicorn servers for tests, the
+embedded demo sandbox and `rc-gateway sandbox`; it imports nothing from gateway.
+"""
 
 from __future__ import annotations
 
@@ -31,10 +35,19 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 
 
 def socket_url(sock: socket.socket) -> str:
+    """The base URL (`http://host:port`, no trailing slash) a bound socket serves."""
     host, port = sock.getsockname()[:2]
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def serve_on_socket(app: Any, sock: socket.socket, **config: Any) -> None:
+    """Serve `app` on an already bound socket in the foreground until stopped."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="on", **config)
+    )
+    server.run(sockets=[sock])
 
 
 @contextlib.contextmanager
