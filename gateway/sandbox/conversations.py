@@ -184,7 +184,7 @@ def _transfer_history(
         }
     author = {"_id": by["_id"], "username": by["username"]}
     system_message(
-        store, room, "livechat_transfer_history", author, "", now, transferData=data
+        store, room, "livechat_transfer_history", author, "", transferData=data
     )
 
 
@@ -481,7 +481,6 @@ def _open(req: ApiRequest, store: Store, visitor: Doc) -> Doc:
         "livechat-started",
         {"_id": visitor["_id"], "username": visitor.get("username")},
         "",
-        now,
         token=visitor["token"],
     )
     _route(store, room, department, hint)

@@ -39,8 +39,21 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+_clock_lock = threading.Lock()
+_last_ms = 0
+
+
 def now_iso() -> str:
-    return iso(datetime.now(UTC))
+    """Now, one millisecond after the previous call at least.
+
+    Every write of the sandbox gets its own time, so documents written by one
+    request (a transfer's several messages) keep their order when sorted by date.
+    """
+    global _last_ms
+    with _clock_lock:
+        _last_ms = max(int(time.time() * 1000), _last_ms + 1)
+        stamp = _last_ms
+    return iso(datetime.fromtimestamp(stamp / 1000, UTC))
 
 
 def now_ms() -> int:

@@ -144,11 +144,10 @@ def system_message(
     kind: str,
     author: Doc,
     msg: str = "",
-    ts: str | None = None,
     **extra: Any,
 ) -> Doc:
-    """Store a system message (§D.5) and return it."""
-    now = ts or now_iso()
+    """Store a system message (§D.5), at its own time, and return it."""
+    now = now_iso()
     message: Doc = {
         "_id": meteor_id(),
         "t": kind,
@@ -177,8 +176,8 @@ def assign(store: Store, room: Doc, agent: Doc, now: str) -> None:
     }
     room["usersCount"] = int(_number(room.get("usersCount"))) + 1
     author = {**who(agent), **({"name": agent["name"]} if agent.get("name") else {})}
-    system_message(store, room, "command", author, "connected", now)
-    system_message(store, room, "uj", author, "", now)
+    system_message(store, room, "command", author, "connected")
+    system_message(store, room, "uj", author, "")
 
 
 def remove_agent(store: Store, room: Doc, served: Doc, now: str) -> None:
@@ -189,7 +188,6 @@ def remove_agent(store: Store, room: Doc, served: Doc, now: str) -> None:
         "ul",
         {"_id": served.get("_id"), "username": served.get("username")},
         str(served.get("username", "")),
-        now,
     )
     store.delete(
         "rocketchat_subscription",
@@ -290,11 +288,11 @@ def close_room(
     extra: Doc = {"transcriptRequested": transcript_requested}
     if token is not None:
         extra["token"] = token
-    system_message(store, room, "livechat-close", closed_by, comment, now, **extra)
+    system_message(store, room, "livechat-close", closed_by, comment, **extra)
     enable = store.setting("Livechat_enable_transcript", False)
     always = store.setting("Livechat_transcript_send_always", False)
     if enable is True and always is not True:
-        system_message(store, room, "command", closed_by, "promptTranscript", now)
+        system_message(store, room, "command", closed_by, "promptTranscript")
     room["_updatedAt"] = now
     store.save(ROOMS, room)
     store.delete("rocketchat_subscription", "rid = ?", (room["_id"],))

@@ -178,13 +178,6 @@ ROUTES = [
         ),
     ),
     Route(
-        "GET",
-        "livechat/:rid/messages",
-        messages.room_messages,
-        permission="view-l-room",
-        query=closed({**PAGINATION, "searchTerm": STRING}),
-    ),
-    Route(
         "POST",
         "livechat/room.closeByUser",
         conversations.close_by_user,
@@ -224,6 +217,14 @@ ROUTES = [
         ),
     ),
     Route("POST", "livechat/room.close", conversations.visitor_close, auth=False),
+    # Last: its first segment after `livechat/` matches anything.
+    Route(
+        "GET",
+        "livechat/:rid/messages",
+        messages.room_messages,
+        permission="view-l-room",
+        query=closed({**PAGINATION, "searchTerm": STRING}),
+    ),
 ]
 
 

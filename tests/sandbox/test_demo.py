@@ -13,6 +13,7 @@ from gateway.sandbox.seed import demo_documents
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+NAVIGATION = "livechat_navigation_history"
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
 METEOR = re.compile(r"^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$")
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -148,3 +149,29 @@ def test_general_channel_is_a_public_non_livechat_room(
             "c",
             True,
         )
+
+
+def test_demo_departments_agents_and_transcripts_are_consistent() -> None:
+    docs = demo_documents(SandboxOptions(visitors=30, rooms=60, contacts=5))
+    records = docs["rocketchat_livechat_department_agents"]
+    for department in docs["livechat_department"]:
+        members = [r for r in records if r["departmentId"] == department["_id"]]
+        assert department["numAgents"] == len(members)
+    agents = [u for u in docs["users"] if "livechat-agent" in u["roles"]]
+    online = {u["username"] for u in agents if u["statusLivechat"] == "available"}
+    assert online == {"agent", "agent.two"}
+    messages = docs["rocketchat_message"]
+    for room in (r for r in docs["rocketchat_room"] if r["t"] == "l"):
+        own = sorted(
+            (m for m in messages if m["rid"] == room["_id"]), key=lambda m: m["ts"]
+        )
+        ordinary = [m for m in own if "t" not in m]
+        assert len(ordinary) == room["msgs"]
+        assert ordinary[-1] == room["lastMessage"]
+        kinds = [m["t"] for m in own if m.get("t", NAVIGATION) != NAVIGATION]
+        assert kinds[0] == "livechat-started"
+        assert ("uj" in kinds) == ("servedBy" in room)
+        assert (kinds[-1] == "livechat-close") == ("open" not in room)
+        for message in ordinary:
+            visitor = message["u"]["_id"] == room["v"]["_id"]
+            assert ("token" in message) == visitor

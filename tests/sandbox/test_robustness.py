@@ -18,6 +18,8 @@ KEYS = [
     "term", "count", "offset", "sort", "agents", "departmentId", "open", "onhold",
     "queued", "createdAt", "closedAt", "tags", "customFields", "roomName", "units",
     "fields", "query", "visitorId", "searchText", "unknown", "contactId", "roomId", "x",
+    "text", "enabled", "showArchived", "onlyAvailable", "showIdleAgents", "searchTerm",
+    "token", "rid", "agentId", "limit", "end", "includeAgents",
 ]  # fmt: skip
 VALUES = [
     "", "0", "-1", "1.9", "abc", "true", "null", "{}", "[]", '{"a":1}',
@@ -31,6 +33,10 @@ BODIES = [
     '{"token": null, "pageInfo": {"change": 1, "title": [], "location": {}}}',
     '{"token": "t", "rid": 5, "pageInfo": {"change": "url", "title": "t", '
     '"location": {"href": "h"}}}',
+    '{"token": 5, "rid": [], "msg": {}}',
+    '{"token": "t", "rid": "r", "msg": "m", "_id": 5}',
+    '{"token": "t", "rid": "r", "msg": "m", "agent": []}',
+    '{"token": ["t"], "rid": "r"}',
 ]  # fmt: skip
 
 
@@ -47,6 +53,12 @@ def _paths(sandbox: Sandbox) -> list[str]:
         "omnichannel/contacts.get",
         "rooms.info",
         "me",
+        "livechat/department",
+        "livechat/department/x",
+        "livechat/users/agent",
+        f"livechat/{room['_id']}/messages",
+        "livechat/room",
+        f"livechat/messages.history/{room['_id']}",
     ]
 
 
@@ -79,7 +91,16 @@ def test_random_queries_never_fail_the_server(
             _check(client.get(rng.choice(paths), params=query, headers=login(user)))
 
 
-@pytest.mark.parametrize("path", ["livechat/visitor", "livechat/page.visited", "login"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "livechat/visitor",
+        "livechat/page.visited",
+        "login",
+        "livechat/message",
+        "livechat/room.close",
+    ],
+)
 @pytest.mark.parametrize("media", ["application/json", "text/plain"])
 def test_odd_bodies_are_refused_cleanly(writable: Stack, path: str, media: str) -> None:
     # Some of these bodies are valid enough to register a visitor.
