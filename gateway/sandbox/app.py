@@ -5,14 +5,14 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from .api import ApiApp
-from .control import control_routes
-from .fixtures import load_fixture
-from .info import info_routes
+from .demo.seed import seed_demo
+from .endpoints.info import info_routes
+from .http.api import ApiApp
+from .http.control import control_routes
 from .options import SandboxOptions
-from .seed import seed_demo
 from .state import Sandbox
-from .store import Store
+from .store.fixtures import load_fixture
+from .store.sqlite import Store
 
 
 def open_store(options: SandboxOptions) -> Store:

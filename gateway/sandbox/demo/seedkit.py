@@ -6,7 +6,7 @@ import functools
 import random
 from datetime import UTC, datetime
 
-from .documents import METEOR_ALPHABET
+from ..store.ids import METEOR_ALPHABET
 
 EPOCH_MS = int(datetime(2026, 1, 15, 12, 0, tzinfo=UTC).timestamp() * 1000)
 DAY_MS = 86_400_000

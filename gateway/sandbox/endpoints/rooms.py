@@ -6,17 +6,17 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from .access import can_access_room
-from .documents import iso, parse_date
-from .errors import ApiError, coded, plain
-from .pagination import limit_of, listing, paging, parse_sort, skip
-from .permissions import has_permission
-from .store import any_element, contains, json_path
-from .validation import js_string
+from ..compat.ajv import js_string
+from ..http.errors import ApiError, coded, plain
+from ..rules.access import can_access_room
+from ..rules.permissions import has_permission
+from ..store.ids import iso, parse_date
+from ..store.sqlite import any_element, contains, json_path
+from .listing import limit_of, listing, paging, parse_sort, skip
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 ROOMS = "rocketchat_room"
 NOT_HOLD = "hold_type IS NOT 'true'"

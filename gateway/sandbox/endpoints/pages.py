@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .documents import now_iso, now_ms, object_id
-from .errors import invalid_params, plain
-from .pagination import limit_of, listing, paging, parse_sort, skip
-from .validation import STRING, ValidationError, closed, validate
+from ..compat.ajv import STRING, ValidationError, closed, validate
+from ..http.errors import invalid_params, plain
+from ..store.ids import now_iso, now_ms, object_id
+from .listing import limit_of, listing, paging, parse_sort, skip
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
+    from ..http.request import ApiRequest
 
 NAVIGATION = "livechat_navigation_history"
 EXPIRE_MS = 2_592_000_000

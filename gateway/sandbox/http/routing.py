@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from . import (
+from ..compat.ajv import BOOLEAN, NUMBER, PAGINATION, STRING, STRINGS, closed
+from ..endpoints import (
     auth,
     contacts,
     conversations,
@@ -23,13 +24,12 @@ from . import (
     visitors,
 )
 from .ratelimit import DEFAULT_LIMIT, REGISTRATION_LIMIT
-from .validation import BOOLEAN, NUMBER, PAGINATION, STRING, STRINGS, closed
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from ..compat.ajv import Schema
     from .request import ApiRequest
-    from .validation import Schema
 
     Handler = Callable[[ApiRequest], Awaitable[dict[str, Any]]]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from .access import can_access_room
-from .documents import iso, meteor_id, now_iso, parse_date
-from .errors import ApiError, plain
-from .livechat import (
+from ..compat.ajv import NULLABLE_STRING, STRING, closed
+from ..http.errors import ApiError, plain
+from ..rules.access import can_access_room
+from ..rules.livechat import (
     MESSAGES,
     ROOMS,
     body_of,
@@ -16,13 +16,13 @@ from .livechat import (
     visitor_by_token,
     visitor_room,
 )
-from .pagination import limit_of, paging, parse_sort, skip
-from .store import contains
-from .validation import NULLABLE_STRING, STRING, closed
+from ..store.ids import iso, meteor_id, now_iso, parse_date
+from ..store.sqlite import contains
+from .listing import limit_of, paging, parse_sort, skip
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 SEND_BODY = closed(
     {

@@ -8,13 +8,13 @@ import hmac
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from .documents import now_iso
-from .errors import ApiError, unauthenticated
-from .store import any_element
+from ..http.errors import ApiError, unauthenticated
+from ..store.ids import now_iso
+from ..store.sqlite import any_element
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 PBKDF2_ROUNDS = 2000
 LOGIN_FAILED = {

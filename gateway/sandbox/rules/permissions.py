@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .store import Doc, Store
+    from ..store.sqlite import Doc, Store
 
 MANAGERS = ("admin", "livechat-manager", "livechat-monitor")
 DEFAULT_ROLES: dict[str, tuple[str, ...]] = {

@@ -10,20 +10,20 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from .auth import authenticate
+from ..compat.ajv import ValidationError, validate
+from ..compat.qs import parse_query, split_query
+from ..endpoints.auth import authenticate
+from ..rules.permissions import has_any_permission, has_permission
 from .errors import INTERNAL, ApiError, forbidden, invalid_params, not_found_route
 from .log import LoggedRequest
-from .permissions import has_any_permission, has_permission
-from .querystring import parse_query, split_query
 from .ratelimit import Verdict, client_address
 from .request import ApiRequest
 from .routing import match
-from .validation import ValidationError, validate
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
 
-    from .state import Sandbox
+    from ..state import Sandbox
 
 logger = logging.getLogger("gateway.sandbox")
 NO_CACHE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

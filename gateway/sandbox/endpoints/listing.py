@@ -6,11 +6,11 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from .errors import coded, plain
-from .validation import js_string
+from ..compat.ajv import js_string
+from ..http.errors import coded, plain
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..store.sqlite import Store
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 100

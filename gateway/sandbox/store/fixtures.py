@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .auth import prepare_user
-from .documents import iso, meteor_id, object_id, parse_date
+from ..endpoints.auth import prepare_user
+from .ids import iso, meteor_id, object_id, parse_date
 
 if TYPE_CHECKING:
-    from .store import Doc, Store
+    from .sqlite import Doc, Store
 
 DATE_KEYS = frozenset(
     {

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .documents import now_iso, object_id
-from .errors import coded, plain
-from .match import Including, Maybe, check
-from .ratelimit import client_address
-from .store import any_element
+from ..compat.meteor import Including, Maybe, check
+from ..http.errors import coded, plain
+from ..http.ratelimit import client_address
+from ..store.ids import now_iso, object_id
+from ..store.sqlite import any_element
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 BODY = {
     "visitor": Including(

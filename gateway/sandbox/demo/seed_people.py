@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from .seedkit import CITIES, COMPANIES, DAY_MS, EPOCH_MS, FIRST, LAST, iso_ms
 
 if TYPE_CHECKING:
+    from ..store.sqlite import Doc
     from .seedkit import Gen
-    from .store import Doc
 
 
 def visitors(gen: Gen, count: int, departments: list[Doc]) -> list[Doc]:

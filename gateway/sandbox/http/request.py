@@ -11,8 +11,8 @@ from .errors import plain
 if TYPE_CHECKING:
     from starlette.datastructures import Headers
 
-    from .state import Sandbox
-    from .store import Doc, Store
+    from ..state import Sandbox
+    from ..store.sqlite import Doc, Store
 
 
 @dataclass

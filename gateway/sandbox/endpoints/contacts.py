@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import ApiError
-from .pagination import limit_of, paging, parse_sort, skip
-from .store import any_element, contains
+from ..http.errors import ApiError
+from ..store.sqlite import any_element, contains
+from .listing import limit_of, paging, parse_sort, skip
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 CONTACTS = "livechat_contact"
 ENABLED = "json_type(doc, '$.enabled') IS NOT 'false'"

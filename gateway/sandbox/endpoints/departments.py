@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import ApiError, plain
-from .livechat import DEPARTMENT_AGENTS, DEPARTMENTS, USERS
-from .pagination import limit_of, listing, paging, parse_sort, skip
-from .permissions import has_any_permission, has_permission
-from .store import any_element, contains
+from ..http.errors import ApiError, plain
+from ..rules.livechat import DEPARTMENT_AGENTS, DEPARTMENTS, USERS
+from ..rules.permissions import has_any_permission, has_permission
+from ..store.sqlite import any_element, contains
+from .listing import limit_of, listing, paging, parse_sort, skip
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 NOT_UNIT = "json_extract(doc, '$.type') IS NULL OR json_extract(doc, '$.type') = 'd'"
 AGENT_KEYS = (

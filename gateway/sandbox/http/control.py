@@ -12,7 +12,7 @@ from starlette.routing import Route
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from .state import Sandbox
+    from ..state import Sandbox
 
 
 def _options_json(sandbox: Sandbox) -> dict[str, object]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import coded, plain
-from .pagination import limit_of, listing, paging, parse_sort, skip
-from .store import any_element, contains, json_path
+from ..http.errors import coded, plain
+from ..store.sqlite import any_element, contains, json_path
+from .listing import limit_of, listing, paging, parse_sort, skip
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Store
 
 ENABLED = "json_type(doc, '$.disabled') IS NOT 'true'"
 SEARCH_PROJECTION = (

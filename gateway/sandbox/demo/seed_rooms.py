@@ -10,8 +10,8 @@ from .seedkit import DAY_MS, EPOCH_MS, MESSAGES, PAGES, SOURCES, TAGS, iso_ms
 if TYPE_CHECKING:
     import random
 
+    from ..store.sqlite import Doc
     from .seedkit import Gen
-    from .store import Doc
 
 
 def _room_state(rng: random.Random) -> str:

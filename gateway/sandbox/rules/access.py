@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .permissions import has_permission
 
 if TYPE_CHECKING:
-    from .store import Doc, Store
+    from ..store.sqlite import Doc, Store
 
 
 def _agent_departments(store: Store, user_id: str) -> list[str]:

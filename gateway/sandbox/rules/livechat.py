@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .documents import meteor_id, now_iso, parse_date
-from .errors import invalid_params, plain
+from ..compat.ajv import ValidationError, validate
+from ..http.errors import invalid_params, plain
+from ..store.ids import meteor_id, now_iso, parse_date
 from .permissions import has_permission
-from .validation import ValidationError, validate
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
-    from .validation import Schema
+    from ..compat.ajv import Schema
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 ROOMS = "rocketchat_room"
 MESSAGES = "rocketchat_message"

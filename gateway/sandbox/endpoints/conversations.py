@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .documents import meteor_id, now_iso, object_id
-from .errors import coded, plain
-from .livechat import (
+from ..compat.ajv import (
+    BOOLEAN,
+    NULLABLE_BOOLEAN,
+    NULLABLE_STRING,
+    STRING,
+    closed,
+)
+from ..compat.meteor import Maybe, check
+from ..http.errors import coded, plain
+from ..rules.livechat import (
     DEPARTMENTS,
     ROOMS,
     USERS,
@@ -29,19 +36,12 @@ from .livechat import (
     visitor_room,
     who,
 )
-from .match import Maybe, check
-from .store import any_element
-from .validation import (
-    BOOLEAN,
-    NULLABLE_BOOLEAN,
-    NULLABLE_STRING,
-    STRING,
-    closed,
-)
+from ..store.ids import meteor_id, now_iso, object_id
+from ..store.sqlite import any_element
 
 if TYPE_CHECKING:
-    from .request import ApiRequest
-    from .store import Doc, Store
+    from ..http.request import ApiRequest
+    from ..store.sqlite import Doc, Store
 
 CLOSE_BODY = closed(
     {

@@ -9,11 +9,11 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .documents import METEOR_ALPHABET
+from ..store.ids import METEOR_ALPHABET
 from .seedkit import iso_ms, ms_of
 
 if TYPE_CHECKING:
-    from .store import Doc
+    from ..store.sqlite import Doc
 
 MAX_TRANSCRIPT_ROOMS = 1000
 VISITOR_LINES = (

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..endpoints.auth import prepare_user
 from . import seed_messages, seed_people, seed_rooms
-from .auth import prepare_user
-from .demo_users import DEMO_USERS
 from .seedkit import DAY_MS, EPOCH_MS, MAX_PAGE_VISIT_ROOMS, Gen, iso_ms
+from .users import DEMO_USERS
 
 if TYPE_CHECKING:
-    from .options import SandboxOptions
-    from .store import Doc, Store
+    from ..options import SandboxOptions
+    from ..store.sqlite import Doc, Store
 
 
 OFFLINE_AGENTS = ("agent.three",)
