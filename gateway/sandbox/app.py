@@ -7,7 +7,7 @@ from starlette.routing import Mount
 
 from .demo.seed import seed_demo
 from .endpoints.info import info_routes
-from .http.api import ApiApp
+from .http.api import api_stack
 from .http.control import control_routes
 from .options import SandboxOptions
 from .state import Sandbox
@@ -34,7 +34,7 @@ def create_sandbox_app(options: SandboxOptions | None = None) -> Starlette:
         routes=[
             *control_routes(sandbox),
             *info_routes(),
-            Mount("/api/v1", app=ApiApp(sandbox)),
+            Mount("/api/v1", app=api_stack(sandbox)),
         ]
     )
     app.state.sandbox = sandbox

@@ -1,44 +1,39 @@
-"""The /api/v1 ASGI app: knobs, log, auth, permission, limit, schema, handler."""
+"""The /api/v1 ASGI app: route, auth, permission, limit, schema, handler."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from ..compat.ajv import ValidationError, validate
 from ..compat.qs import parse_query, split_query
 from ..endpoints.auth import authenticate
 from ..rules.permissions import has_any_permission, has_permission
 from .errors import INTERNAL, ApiError, forbidden, invalid_params, not_found_route
-from .log import LoggedRequest
+from .faults import Faults
+from .latency import Latency
 from .ratelimit import Verdict, client_address
 from .request import ApiRequest
+from .requestlog import RequestLog
+from .responses import json_response
 from .routing import match
 
 if TYPE_CHECKING:
-    from starlette.types import Receive, Scope, Send
+    from starlette.responses import JSONResponse
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
     from ..state import Sandbox
 
 logger = logging.getLogger("gateway.sandbox")
-NO_CACHE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-def json_response(
-    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        body, status_code=status, headers={**NO_CACHE, **(headers or {})}
-    )
 
 
 class ApiApp:
-    """Answers every request under /api/v1 the way Rocket.Chat 8.x does."""
+    """Answers every request under /api/v1 the way Rocket.Chat 8.x does.
+
+    Latency, faults and the request log wrap it as middleware (`api_stack`).
+    """
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -46,55 +41,10 @@ class ApiApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        started = time.monotonic()
         request = Request(scope, receive)
         raw_path = scope.get("raw_path") or scope["path"].encode()
-        try:
-            options = self.sandbox.options
-            delay = options.latency_ms
-            if options.jitter_ms > 0:
-                delay += self.sandbox.random.uniform(0, options.jitter_ms)
-            if delay > 0:
-                await asyncio.sleep(delay / 1000)
-            fault = (
-                options.fault_rate > 0
-                and self.sandbox.random.random() < options.fault_rate
-            )
-            if fault and options.fault_kind == "drop":
-                self._record(scope, request, started, 0)
-                await _drop(send)
-                return
-            if fault:
-                response = json_response(500, dict(INTERNAL))
-            else:
-                response = await self.handle(request, raw_path.decode("latin-1"))
-        except BaseException:
-            self._record(scope, request, started, 0)
-            raise
-        # Logged before the answer leaves, so a client that got its response
-        # always finds the request in the log.
-        self._record(scope, request, started, response.status_code)
+        response = await self.handle(request, raw_path.decode("latin-1"))
         await response(scope, receive, send)
-
-    def _record(
-        self, scope: Scope, request: Request, started: float, status: int
-    ) -> None:
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        headers = request.headers
-        self.sandbox.record(
-            LoggedRequest(
-                method=scope["method"],
-                path=raw_path.decode("latin-1"),
-                query=split_query(scope.get("query_string", b"")),
-                auth_token=headers.get("x-auth-token"),
-                user_id=headers.get("x-user-id"),
-                forwarded_for=headers.get("x-forwarded-for"),
-                request_id=headers.get("x-request-id"),
-                started=started,
-                finished=time.monotonic(),
-                status=status,
-            )
-        )
 
     async def handle(self, request: Request, raw_path: str) -> JSONResponse:
         found = match(request.method, raw_path)
@@ -158,15 +108,6 @@ class ApiApp:
         )
 
 
-async def _drop(send: Send) -> None:
-    # Start a response and stop: the server closes the connection mid-answer.
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"64"),
-            ],
-        }
-    )
+def api_stack(sandbox: Sandbox) -> ASGIApp:
+    """The /api/v1 app behind its knobs: log, then latency, then faults."""
+    return RequestLog(Latency(Faults(ApiApp(sandbox), sandbox), sandbox), sandbox)
