@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..http.errors import ApiError
 from ..store.sqlite import any_element, contains
-from .listing import limit_of, paging, parse_sort, skip
+from .listing import Window
 
 if TYPE_CHECKING:
     from ..http.request import ApiRequest
@@ -38,8 +38,7 @@ def _expand_manager(store: Store, contact: Doc, cache: dict[str, Doc | None]) ->
 
 async def search(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query, req.store)
-    sort = parse_sort(query, [("name", 1)])
+    window = Window.of(query, req.store, [("name", 1)])
     unknown = query.get("unknown", False)
     where = [
         ENABLED,
@@ -59,11 +58,11 @@ async def search(req: ApiRequest) -> dict[str, Any]:
         params += like * 3
     store = req.store
     clause = " AND ".join(where)
-    total = store.count(CONTACTS, clause, params)
-    found = store.find(CONTACTS, clause, params, sort, skip(offset), limit_of(count))
+    found, total = window.fetch(store, CONTACTS, clause, params)
     cache: dict[str, Doc | None] = {}
     contacts = [_expand_manager(store, contact, cache) for contact in found]
-    return {"contacts": contacts, "count": count, "offset": offset, "total": total}
+    # contacts.search reports the page size as `count`, not the items returned.
+    return window.listing("contacts", contacts, total, count=window.count)
 
 
 async def get(req: ApiRequest) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from ..http.errors import ApiError, plain
 from ..rules.livechat import DEPARTMENT_AGENTS, DEPARTMENTS, USERS
 from ..rules.permissions import has_any_permission, has_permission
 from ..store.sqlite import any_element, contains
-from .listing import limit_of, listing, paging, parse_sort, skip
+from .listing import Window
 
 if TYPE_CHECKING:
     from ..http.request import ApiRequest
@@ -33,8 +33,7 @@ PERMISSIONS_OF_TYPE = {
 
 async def list_departments(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query, req.store)
-    sort = parse_sort(query, [("name", 1)])
+    window = Window.of(query, req.store, [("name", 1)])
     where = [f"({NOT_UNIT})"]
     params: list[object] = []
     text = query.get("text")
@@ -52,9 +51,8 @@ async def list_departments(req: ApiRequest) -> dict[str, Any]:
         where.append("json_type(doc, '$.archived') IS NOT 'true'")
     store = req.store
     clause = " AND ".join(where)
-    total = store.count(DEPARTMENTS, clause, params)
-    found = store.find(DEPARTMENTS, clause, params, sort, skip(offset), limit_of(count))
-    return listing("departments", found, offset, total)
+    found, total = window.fetch(store, DEPARTMENTS, clause, params)
+    return window.listing("departments", found, total)
 
 
 async def department(req: ApiRequest) -> dict[str, Any]:
@@ -95,8 +93,7 @@ def _list_item(user: Doc, departments: list[str]) -> Doc:
 async def list_users(req: ApiRequest) -> dict[str, Any]:
     query = req.query
     store = req.store
-    offset, count = paging(query, store)
-    sort = parse_sort(query, [("name", 1)])
+    window = Window.of(query, store, [("name", 1)])
     kind = req.params["type"]
     if kind not in ROLE_OF_TYPE:
         raise plain("Invalid type")
@@ -104,9 +101,9 @@ async def list_users(req: ApiRequest) -> dict[str, Any]:
         raise ApiError(403, {"success": False, "error": "unauthorized"})
     # The list is an aggregation: an unlimited page or an empty sort puts an
     # invalid stage into the pipeline, which the database refuses.
-    if count == 0:
+    if window.count == 0:
         raise plain("the limit must be positive")
-    if not sort:
+    if not window.sort:
         raise plain("$sort stage must have at least one sort key")
     where = [any_element("$.roles", None, "{} = ?")]
     params: list[object] = [ROLE_OF_TYPE[kind]]
@@ -131,8 +128,7 @@ async def list_users(req: ApiRequest) -> dict[str, Any]:
             + ")"
         )
     clause = " AND ".join(where)
-    total = store.count(USERS, clause, params)
-    users = store.find(USERS, clause, params, sort, skip(offset), limit_of(count))
+    users, total = window.fetch(store, USERS, clause, params)
     memberships = _memberships(store, [user["_id"] for user in users])
     items = [_list_item(user, memberships[user["_id"]]) for user in users]
-    return listing("users", items, offset, total)
+    return window.listing("users", items, total)

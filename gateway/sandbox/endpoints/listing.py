@@ -1,16 +1,20 @@
-"""Paging (`offset`/`count`) and `sort` parsing shared by the list endpoints (§0.6)."""
+"""The paged listing every list endpoint answers with: `offset`/`count` and
+`sort` parsed as Rocket.Chat does (§0.6), one page fetched, the list payload."""
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..compat.ajv import js_string
 from ..http.errors import coded, plain
 
 if TYPE_CHECKING:
-    from ..store.sqlite import Store
+    from collections.abc import Sequence
+
+    from ..store.sqlite import Doc, Store
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 100
@@ -107,8 +111,43 @@ def _invalid_sort(raw: str) -> Exception:
     )
 
 
-def listing(
-    key: str, items: list[dict[str, Any]], offset: int, total: int
-) -> dict[str, Any]:
-    """The standard list payload: items, count returned, offset, total."""
-    return {key: items, "count": len(items), "offset": offset, "total": total}
+@dataclass(frozen=True)
+class Window:
+    """One page of a list endpoint, read from its query before anything else."""
+
+    offset: int
+    count: int
+    sort: Sort
+
+    @classmethod
+    def of(cls, query: dict[str, Any], store: Store, default_sort: Sort) -> Window:
+        """Paging, then sort (so their errors come in Rocket.Chat's order)."""
+        offset, count = paging(query, store)
+        return cls(offset, count, parse_sort(query, default_sort))
+
+    def fetch(
+        self, store: Store, collection: str, where: str, params: Sequence[object]
+    ) -> tuple[list[Doc], int]:
+        """The page's documents and the total matching `where`."""
+        total = store.count(collection, where, params)
+        found = store.find(
+            collection,
+            where,
+            params,
+            self.sort,
+            skip(self.offset),
+            limit_of(self.count),
+        )
+        return found, total
+
+    def listing(
+        self, key: str, items: list[Doc], total: int, *, count: int | None = None
+    ) -> dict[str, Any]:
+        """The list payload; `count` is the items returned unless given (some
+        endpoints report the page size instead)."""
+        return {
+            key: items,
+            "count": len(items) if count is None else count,
+            "offset": self.offset,
+            "total": total,
+        }

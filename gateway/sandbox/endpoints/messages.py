@@ -18,7 +18,7 @@ from ..rules.livechat import (
 )
 from ..store.ids import iso, meteor_id, now_iso, parse_date
 from ..store.sqlite import contains
-from .listing import limit_of, paging, parse_sort, skip
+from .listing import Window, skip
 
 if TYPE_CHECKING:
     from ..http.request import ApiRequest
@@ -52,8 +52,7 @@ def _own_stars(message: Doc, user_id: str) -> Doc:
 
 async def room_messages(req: ApiRequest) -> dict[str, Any]:
     store = req.store
-    offset, count = paging(req.query, store)
-    sort = parse_sort(req.query, [("ts", -1)])
+    window = Window.of(req.query, store, [("ts", -1)])
     room = livechat_room(store, req.params["rid"])
     if room is None:
         raise plain("invalid-room")
@@ -67,10 +66,10 @@ async def room_messages(req: ApiRequest) -> dict[str, Any]:
         template, like = contains(term)
         where += " AND " + template.replace("{}", "json_extract(doc, '$.msg')")
         params += like
-    total = store.count(MESSAGES, where, params)
-    found = store.find(MESSAGES, where, params, sort, skip(offset), limit_of(count))
+    found, total = window.fetch(store, MESSAGES, where, params)
     messages = [_own_stars(message, user["_id"]) for message in found]
-    return {"messages": messages, "offset": offset, "count": count, "total": total}
+    # Like contacts.search, the page size is reported as `count`.
+    return window.listing("messages", messages, total, count=window.count)
 
 
 def _markdown(text: str) -> list[Doc]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..compat.ajv import STRING, ValidationError, closed, validate
 from ..http.errors import invalid_params, plain
 from ..store.ids import now_iso, now_ms, object_id
-from .listing import limit_of, listing, paging, parse_sort, skip
+from .listing import Window
 
 if TYPE_CHECKING:
     from ..http.request import ApiRequest
@@ -76,15 +76,11 @@ async def page_visited(req: ApiRequest) -> dict[str, Any]:
 
 
 async def pages_visited(req: ApiRequest) -> dict[str, Any]:
-    offset, count = paging(req.query, req.store)
-    sort = parse_sort(req.query, [("ts", -1)])
+    window = Window.of(req.query, req.store, [("ts", -1)])
     store = req.store
     room_id = req.params["roomId"]
     if store.get("rocketchat_room", room_id) is None:
         raise plain("invalid-room")
     where, params = "rid = ? AND t = ?", (room_id, NAVIGATION)
-    total = store.count("rocketchat_message", where, params)
-    pages = store.find(
-        "rocketchat_message", where, params, sort, skip(offset), limit_of(count)
-    )
-    return listing("pages", pages, offset, total)
+    pages, total = window.fetch(store, "rocketchat_message", where, params)
+    return window.listing("pages", pages, total)

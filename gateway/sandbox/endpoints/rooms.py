@@ -12,7 +12,7 @@ from ..rules.access import can_access_room
 from ..rules.permissions import has_permission
 from ..store.ids import iso, parse_date
 from ..store.sqlite import any_element, contains, json_path
-from .listing import limit_of, listing, paging, parse_sort, skip
+from .listing import Window, parse_sort
 
 if TYPE_CHECKING:
     from ..http.request import ApiRequest
@@ -112,8 +112,7 @@ def _with_departments(store: Store, rooms: list[Doc]) -> list[Doc]:
 
 async def list_rooms(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query, req.store)
-    sort = parse_sort(query, [("ts", -1)])
+    window = Window.of(query, req.store, [("ts", -1)])
     created = _date_range(query, "createdAt")
     closed = _date_range(query, "closedAt")
     agents = query.get("agents")
@@ -183,14 +182,12 @@ async def list_rooms(req: ApiRequest) -> dict[str, Any]:
 
     store = req.store
     clause = " AND ".join(where)
-    total = store.count(ROOMS, clause, params)
-    rooms = store.find(ROOMS, clause, params, sort, skip(offset), limit_of(count))
-    return listing("rooms", _with_departments(store, rooms), offset, total)
+    rooms, total = window.fetch(store, ROOMS, clause, params)
+    return window.listing("rooms", _with_departments(store, rooms), total)
 
 
 async def chat_history(req: ApiRequest) -> dict[str, Any]:
-    offset, count = paging(req.query, req.store)
-    sort = parse_sort(req.query, [("ts", -1)])
+    window = Window.of(req.query, req.store, [("ts", -1)])
     store = req.store
     room = store.get(ROOMS, req.params["roomId"])
     if room is None:
@@ -198,9 +195,8 @@ async def chat_history(req: ApiRequest) -> dict[str, Any]:
     if not can_access_room(store, req.current_user, room):
         raise plain("error-not-allowed")
     where, params = "t = 'l' AND v_id = ?", (req.params["visitorId"],)
-    total = store.count(ROOMS, where, params)
-    history = store.find(ROOMS, where, params, sort, skip(offset), limit_of(count))
-    return listing("history", history, offset, total)
+    history, total = window.fetch(store, ROOMS, where, params)
+    return window.listing("history", history, total)
 
 
 def _lookup(store: Store, query: dict[str, Any]) -> Doc:

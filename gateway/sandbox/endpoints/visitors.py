@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..http.errors import coded, plain
 from ..store.sqlite import any_element, contains, json_path
-from .listing import limit_of, listing, paging, parse_sort, skip
+from .listing import Window
 
 if TYPE_CHECKING:
     from ..http.request import ApiRequest
@@ -40,8 +40,7 @@ def _project(visitor: dict[str, Any]) -> dict[str, Any]:
 
 async def search(req: ApiRequest) -> dict[str, Any]:
     query = req.query
-    offset, count = paging(query, req.store)
-    sort = parse_sort(query, [("ts", -1)])
+    window = Window.of(query, req.store, [("ts", -1)])
     term: str = query["term"]
     where = ENABLED
     params: list[object] = []
@@ -63,11 +62,8 @@ async def search(req: ApiRequest) -> dict[str, Any]:
             params += like
         where = f"{ENABLED} AND ({' OR '.join(conditions)})"
     store = req.store
-    total = store.count("livechat_visitor", where, params)
-    found = store.find(
-        "livechat_visitor", where, params, sort, skip(offset), limit_of(count)
-    )
-    return listing("visitors", [_project(v) for v in found], offset, total)
+    found, total = window.fetch(store, "livechat_visitor", where, params)
+    return window.listing("visitors", [_project(v) for v in found], total)
 
 
 async def info(req: ApiRequest) -> dict[str, Any]:
