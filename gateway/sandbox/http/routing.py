@@ -14,10 +14,12 @@ from urllib.parse import unquote
 from ..compat.ajv import BOOLEAN, NUMBER, PAGINATION, STRING, STRINGS, closed
 from ..endpoints import (
     auth,
+    closing,
     contacts,
-    conversations,
     departments,
+    forwarding,
     messages,
+    opening,
     pages,
     registration,
     rooms,
@@ -180,19 +182,19 @@ ROUTES = [
     Route(
         "POST",
         "livechat/room.closeByUser",
-        conversations.close_by_user,
+        closing.close_by_user,
         permission="close-livechat-room",
     ),
     Route(
         "POST",
         "livechat/room.forward",
-        conversations.forward,
+        forwarding.forward,
         permission=("view-l-room", "transfer-livechat-guest"),
     ),
     Route(
         "GET",
         "livechat/room",
-        conversations.get_or_open_room,
+        opening.get_or_open_room,
         auth=False,
         limit=REGISTRATION_LIMIT,
     ),
@@ -216,7 +218,7 @@ ROUTES = [
             ("token",),
         ),
     ),
-    Route("POST", "livechat/room.close", conversations.visitor_close, auth=False),
+    Route("POST", "livechat/room.close", closing.visitor_close, auth=False),
     # Last: its first segment after `livechat/` matches anything.
     Route(
         "GET",
