@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,16 +17,13 @@ if TYPE_CHECKING:
 
 
 def _options_json(sandbox: Sandbox) -> dict[str, object]:
+    """Every option but the demo password, as JSON."""
     options = sandbox.options
-    fixture = options.fixture
     return {
-        "db": options.db,
-        "fixture": str(fixture) if isinstance(fixture, Path) else fixture,
-        "seed": options.seed,
-        "visitors": options.visitors,
-        "rooms": options.rooms,
-        "contacts": options.contacts,
-        **options.knobs(),
+        field.name: str(value) if isinstance(value, Path) else value
+        for field in dataclasses.fields(options)
+        if field.name != "password"
+        for value in [getattr(options, field.name)]
     }
 
 

@@ -4,6 +4,9 @@ Each collection is a table `(seq, _id, doc)` where `doc` is the JSON document an
 `seq` keeps insertion ("natural") order. Hot filter paths are generated columns
 with indexes. One connection guarded by a re-entrant lock serves every request;
 writes run inside `transaction()`, so each is atomic.
+
+Longer than most modules because the Store class and the SQL fragments its
+callers compose (`any_element`, `contains`, `json_path`) belong together.
 """
 
 from __future__ import annotations
