@@ -64,7 +64,7 @@ class CloseRoomPayload:
 class TransferRoomInput:
     room_id: strawberry.ID = strawberry.field(description="Global id or `_id`.")
     agent_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The target agent's user `_id`."
+        default=None, description="The target agent (user global id or `_id`)."
     )
     department_id: strawberry.ID | None = strawberry.field(
         default=None, description="The target department (global id or `_id`)."
@@ -124,7 +124,9 @@ class ChatAgentMutation:
             ctx.upstream,
             ctx.credentials,
             room_id,
-            agent_id=input.agent_id or None,
+            agent_id=(
+                parse_id(input.agent_id, "User", "agentId") if input.agent_id else None
+            ),
             department_id=department_id,
             comment=input.comment,
         )
@@ -147,7 +149,8 @@ class StartChatInput:
         description="Resume this open room; without it, the visitor's open room.",
     )
     agent_id: strawberry.ID | None = strawberry.field(
-        default=None, description="An agent to prefer when a room is opened."
+        default=None,
+        description="An agent to prefer when a room is opened (global id or `_id`).",
     )
 
 
@@ -212,7 +215,9 @@ class ChatVisitorMutation:
             room_id=parse_id(input.room_id, "Room", "roomId")
             if input.room_id
             else None,
-            agent_id=input.agent_id or None,
+            agent_id=(
+                parse_id(input.agent_id, "User", "agentId") if input.agent_id else None
+            ),
         )
         return StartChatPayload(room=Room.from_record(record), created=created)
 

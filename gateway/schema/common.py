@@ -8,6 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
+from strawberry.relay import GlobalID
 
 from gateway.context import Info
 from gateway.upstream.records import (
@@ -48,6 +49,10 @@ class Availability(Enum):
     NOT_AVAILABLE = "not-available"
 
 
+def user_global_id(user_id: str) -> strawberry.ID:
+    return strawberry.ID(str(GlobalID("User", user_id)))
+
+
 def _enum(kind: type[E], value: str | None) -> E | None:
     try:
         return kind(value) if value is not None else None
@@ -66,6 +71,12 @@ def _enum(kind: type[E], value: str | None) -> E | None:
     )
 )
 class User:
+    id: strawberry.ID = strawberry.field(
+        description=(
+            "Global id, for normalising client caches and for inputs that name "
+            "a user; `node` does not look users up."
+        )
+    )
     rocket_chat_id: str = strawberry.field(description="The user's `_id`.")
     username: str | None
     ref: strawberry.Private[UserRefRecord | ContactManagerRecord | None]
@@ -122,13 +133,21 @@ class User:
         if record is None or record.id is None:
             return None
         return cls(
-            rocket_chat_id=record.id, username=record.username, ref=record, agent=None
+            id=user_global_id(record.id),
+            rocket_chat_id=record.id,
+            username=record.username,
+            ref=record,
+            agent=None,
         )
 
     @classmethod
     def from_agent(cls, record: AgentRecord) -> User:
         return cls(
-            rocket_chat_id=record.id, username=record.username, ref=None, agent=record
+            id=user_global_id(record.id),
+            rocket_chat_id=record.id,
+            username=record.username,
+            ref=None,
+            agent=record,
         )
 
 

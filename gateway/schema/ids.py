@@ -18,17 +18,20 @@ R = TypeVar("R")
 N = TypeVar("N")
 
 NODE_TYPES = frozenset({"Visitor", "Room", "Contact", "Department"})
+# Users carry a global id too, so normalising client caches can key on it, and
+# inputs take it; `node` cannot fetch them (the contract has no user lookup by id).
+ID_TYPES = NODE_TYPES | {"User"}
 
 
-def parse_global_id(value: str) -> GlobalID:
-    """Decode a global id of one of our node types; BAD_USER_INPUT otherwise."""
+def parse_global_id(value: str, types: frozenset[str] = NODE_TYPES) -> GlobalID:
+    """Decode a global id of one of `types`; BAD_USER_INPUT otherwise."""
     try:
         global_id = GlobalID.from_id(value)
     except Exception as exc:  # strawberry raises several kinds for bad base64
         raise BadUserInputError(
             f"{value!r} is not a global id of this API.", argument="id"
         ) from exc
-    if global_id.type_name not in NODE_TYPES or not global_id.node_id:
+    if global_id.type_name not in types or not global_id.node_id:
         raise BadUserInputError(
             f"{value!r} is not a global id of this API.", argument="id"
         )
@@ -44,7 +47,7 @@ def parse_id(value: str, type_name: str, argument: str = "id") -> str:
     if not value:
         raise BadUserInputError(f"`{argument}` must not be empty.", argument=argument)
     try:
-        global_id = parse_global_id(value)
+        global_id = parse_global_id(value, ID_TYPES)
     except BadUserInputError:
         return value  # not a global id: take it as Rocket.Chat's own `_id`
     if global_id.type_name != type_name:

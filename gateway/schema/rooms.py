@@ -414,10 +414,11 @@ class RoomFilter:
         default=False, description="Only open rooms waiting for an agent."
     )
     on_hold: bool = strawberry.field(default=False, description="Only rooms on hold.")
-    agent_ids: list[str] | None = strawberry.field(
+    agent_ids: list[strawberry.ID] | None = strawberry.field(
         default=None,
         description=(
-            "Rooms served by any of these agent user ids. Without the "
+            "Rooms served by any of these agents (user global ids or `_id`s). "
+            "Without the "
             "`view-livechat-rooms` permission, only `[<your own id>]` is allowed."
         ),
     )
@@ -444,7 +445,9 @@ class RoomFilter:
             open=self.open,
             queued=self.queued,
             on_hold=self.on_hold,
-            agent_ids=tuple(self.agent_ids or ()),
+            agent_ids=tuple(
+                parse_id(a, "User", "agentIds") for a in self.agent_ids or ()
+            ),
             department_ids=tuple(
                 parse_id(d, "Department", "departmentIds")
                 for d in self.department_ids or ()

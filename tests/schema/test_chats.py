@@ -53,7 +53,7 @@ mutation ($input: CloseRoomInput!) {
 TRANSFER = """
 mutation ($input: TransferRoomInput!) {
   transferRoom(input: $input) {
-    room { rocketChatId servedBy { rocketChatId } department { rocketChatId } }
+    room { rocketChatId servedBy { id rocketChatId } department { rocketChatId } }
   }
 }
 """
@@ -464,13 +464,15 @@ async def test_transfer_to_an_offline_agent_is_refused_and_to_a_department_works
     ]
     neither = await gql(TRANSFER, {"input": {"roomId": room["id"]}}, headers=admin)
     assert codes(neither) == [("BAD_USER_INPUT", "Give `agentId` or `departmentId`.")]
+    # The agent named by its global id, as `servedBy { id }` gives it.
     to_agent = await gql(
         TRANSFER,
-        {"input": {"roomId": room["id"], "agentId": target["_id"]}},
+        {"input": {"roomId": room["id"], "agentId": gid("User", target["_id"])}},
         headers=admin,
     )
     assert to_agent["data"]["transferRoom"]["room"]["servedBy"] == {
-        "rocketChatId": target["_id"]
+        "id": gid("User", target["_id"]),
+        "rocketChatId": target["_id"],
     }
     same = await gql(
         TRANSFER,

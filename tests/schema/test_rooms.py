@@ -507,6 +507,10 @@ async def test_agent_reads_only_its_own_rooms(
     )
     assert own == expected
     assert own[1] > 0
+    # The same agent by its user global id.
+    user_gid = base64.b64encode(f"User:{agent_id}".encode()).decode()
+    by_gid = await all_pages_forward(gql, agent, 100, filter={"agentIds": [user_gid]})
+    assert by_gid == expected
 
 
 @pytest.mark.anyio
