@@ -65,8 +65,8 @@ def _config(args: argparse.Namespace) -> None:
 
 def _sandbox(args: argparse.Namespace) -> None:
     from gateway.sandbox import SandboxOptions
-    from gateway.sandbox.fixtures import FixtureError
     from gateway.sandbox.run import serve_sandbox
+    from gateway.sandbox.store.fixtures import FixtureError
 
     # Options not given keep SandboxOptions' defaults (argparse.SUPPRESS).
     given = vars(args)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tests.conftest import Upstream
 
 QUERY = """
-query($agent: [String!]) {
+query($agent: [ID!]) {
   rooms(first: 20, filter: {agentIds: $agent}) {
     totalCount nodes { rocketChatId servedBy { rocketChatId } visitor { name } }
   }

@@ -5,14 +5,14 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from .api import ApiApp
-from .control import control_routes
-from .fixtures import load_fixture
-from .info import info_routes
+from .demo.seed import seed_demo
+from .endpoints.info import info_routes
+from .http.api import api_stack
+from .http.control import control_routes
 from .options import SandboxOptions
-from .seed import seed_demo
 from .state import Sandbox
-from .store import Store
+from .store.fixtures import load_fixture
+from .store.sqlite import Store
 
 
 def open_store(options: SandboxOptions) -> Store:
@@ -34,7 +34,7 @@ def create_sandbox_app(options: SandboxOptions | None = None) -> Starlette:
         routes=[
             *control_routes(sandbox),
             *info_routes(),
-            Mount("/api/v1", app=ApiApp(sandbox)),
+            Mount("/api/v1", app=api_stack(sandbox)),
         ]
     )
     app.state.sandbox = sandbox

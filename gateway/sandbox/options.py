@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .demo_users import DEMO_PASSWORD
+from .demo.users import DEMO_PASSWORD
 
 if TYPE_CHECKING:
     from pathlib import Path

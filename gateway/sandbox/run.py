@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, TextIO
 from gateway.serving import bind_socket, serve_on_socket, socket_url
 
 from .app import create_sandbox_app
-from .auth import check_password
-from .demo_users import FEATURED_USERS
+from .demo.users import FEATURED_USERS
+from .endpoints.auth import check_password
 
 if TYPE_CHECKING:
     from .options import SandboxOptions

@@ -6,12 +6,12 @@ import random
 import threading
 from typing import TYPE_CHECKING
 
-from .ratelimit import RateLimiter
+from .http.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
-    from .log import LoggedRequest
+    from .http.log import LoggedRequest
     from .options import SandboxOptions
-    from .store import Store
+    from .store.sqlite import Store
 
 
 class Sandbox:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.seed import demo_documents
+from gateway.sandbox.demo.seed import demo_documents
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from gateway.sandbox import SandboxOptions, create_sandbox_app, login
-from gateway.sandbox.ratelimit import RateLimiter, client_address
+from gateway.sandbox.http.ratelimit import RateLimiter, client_address
 from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from gateway.sandbox import SandboxOptions, create_sandbox_app
-from gateway.sandbox.store import Store
+from gateway.sandbox.store.sqlite import Store
 from gateway.serving import serve_in_thread
 
 if TYPE_CHECKING:

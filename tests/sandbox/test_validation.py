@@ -6,9 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.sandbox.match import Including, MatchError, Maybe, check
-from gateway.sandbox.querystring import parse_query, split_query
-from gateway.sandbox.validation import (
+from gateway.sandbox.compat.ajv import (
     NUMBER,
     STRING,
     STRINGS,
@@ -16,6 +14,8 @@ from gateway.sandbox.validation import (
     closed,
     validate,
 )
+from gateway.sandbox.compat.meteor import Including, MatchError, Maybe, check
+from gateway.sandbox.compat.qs import parse_query, split_query
 
 QUERY = closed(
     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.sandbox.routing import ROUTES as SANDBOX_ROUTES
+from gateway.sandbox.http.routing import ROUTES as SANDBOX_ROUTES
 from gateway.upstream.client import segment
 from gateway.upstream.routes import ROUTES, UNKNOWN_ROUTE, route_of
 

@@ -1,0 +1,1 @@
+"""The generated demo data set and its users."""

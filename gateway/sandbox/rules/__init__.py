@@ -1,0 +1,1 @@
+"""Rocket.Chat's rules the endpoints apply: permissions, room access, livechat."""

@@ -1,0 +1,1 @@
+"""Storage: the SQLite document store, Rocket.Chat's ids and dates, fixtures."""
