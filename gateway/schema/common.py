@@ -185,18 +185,7 @@ class Source:
         )
 
 
-@strawberry.enum(description="Sort direction.")
-class OrderDirection(Enum):
-    ASC = 1
-    DESC = -1
-
-
 @strawberry.input(description="Inclusive date bounds; leave either side open.")
 class DateRange:
     start: datetime | None = None
     end: datetime | None = None
-
-
-def sort_by(field: str, direction: OrderDirection) -> dict[str, int]:
-    """An upstream sort on `field`, ties broken by `_id` so pages are stable."""
-    return {field: direction.value, "_id": direction.value}

@@ -13,21 +13,18 @@ from strawberry.scalars import JSON
 from gateway.context import Info
 from gateway.schema.common import (
     Email,
-    OrderDirection,
     Phone,
     Source,
     User,
-    sort_by,
 )
 from gateway.schema.ids import load_nodes
 from gateway.schema.lookahead import only
 from gateway.schema.pagination import (
-    After,
-    Before,
     Connection,
-    First,
-    Last,
-    paginate,
+    OffsetListing,
+    Order,
+    connection,
+    sort_of,
 )
 from gateway.schema.scalars import json_value
 from gateway.upstream import contacts
@@ -231,34 +228,30 @@ class ContactOrderField(Enum):
 
 
 @strawberry.input(description="How to sort contacts.")
-class ContactOrder:
-    field: ContactOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class ContactOrder(Order[ContactOrderField]):
+    pass
 
 
 @strawberry.type
 class ContactQuery:
-    @strawberry.field(
+    @connection(
+        Connection[Contact],
         description=(
             "Contacts whose name, email or phone contains `searchText` "
             "(case-insensitive), sorted by name unless ordered. `unknown` picks "
             "automatically created contacts (true) or confirmed ones (false, "
             "the default)."
-        )
+        ),
     )
-    async def contacts(
+    def contacts(
         self,
         info: Info,
         search_text: str | None = None,
         unknown: bool | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
         order_by: ContactOrder | None = None,
-    ) -> Connection[Contact] | None:
+    ) -> OffsetListing[ContactRecord, Contact]:
         ctx = info.context
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+        sort = sort_of(order_by)
 
         async def fetch(offset: int, count: int) -> Page[ContactRecord]:
             return await contacts.search_contacts(
@@ -271,12 +264,4 @@ class ContactQuery:
                 sort=sort,
             )
 
-        return await paginate(
-            ctx.settings,
-            fetch,
-            Contact.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+        return OffsetListing(fetch, Contact.from_record)

@@ -10,24 +10,23 @@ import strawberry
 from strawberry import relay
 
 from gateway.context import Info
-from gateway.schema.common import OrderDirection, sort_by
 from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.lookahead import only
 from gateway.schema.pagination import (
-    After,
-    Before,
     Connection,
-    First,
-    Last,
-    paginate,
+    OffsetListing,
+    Order,
+    connection,
+    sort_of,
 )
 from gateway.upstream import departments
 from gateway.upstream.departments import DepartmentQuery as DepartmentParams
+from gateway.upstream.records import DepartmentRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from gateway.upstream.records import DepartmentRecord, Page
+    from gateway.upstream.records import Page
 
 # What a room says about its department without a lookup: its id, and in
 # room listings its name (the upstream joins the department in).
@@ -127,21 +126,21 @@ class DepartmentOrderField(Enum):
 
 
 @strawberry.input(description="How to sort departments.")
-class DepartmentOrder:
-    field: DepartmentOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class DepartmentOrder(Order[DepartmentOrderField]):
+    pass
 
 
 @strawberry.type
 class DepartmentQuery:
-    @strawberry.field(
+    @connection(
+        Connection[Department],
         description=(
             "Livechat departments, by name unless ordered; archived ones only "
             "with `includeArchived`. Needs `view-livechat-departments` or "
             "`view-l-room`."
-        )
+        ),
     )
-    async def departments(
+    def departments(
         self,
         info: Info,
         text: Annotated[
@@ -154,12 +153,8 @@ class DepartmentQuery:
             strawberry.ID | None,
             strawberry.argument(description="Leave this one out (global id or `_id`)."),
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
         order_by: DepartmentOrder | None = None,
-    ) -> Connection[Department] | None:
+    ) -> OffsetListing[DepartmentRecord, Department]:
         ctx = info.context
         query = DepartmentParams(
             text=text,
@@ -169,7 +164,7 @@ class DepartmentQuery:
             else None,
             include_archived=include_archived,
         )
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+        sort = sort_of(order_by)
 
         async def fetch(offset: int, count: int) -> Page[DepartmentRecord]:
             return await departments.list_departments(
@@ -181,12 +176,4 @@ class DepartmentQuery:
                 sort=sort,
             )
 
-        return await paginate(
-            ctx.settings,
-            fetch,
-            Department.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+        return OffsetListing(fetch, Department.from_record)

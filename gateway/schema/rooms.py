@@ -13,27 +13,22 @@ from strawberry.scalars import JSON
 
 from gateway.context import Info
 from gateway.loaders import PagesKey
-from gateway.schema.common import (
-    DateRange,
-    OrderDirection,
-    Source,
-    User,
-    sort_by,
-)
+from gateway.schema.common import DateRange, Source, User
 from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.lookahead import only
-from gateway.schema.messages import MessageConnection, MessageOrder, message_page
+from gateway.schema.messages import MessageConnection, MessageListing, MessageOrder
 from gateway.schema.pagination import (
-    After,
-    Before,
+    EMPTY,
     Connection,
-    First,
-    Last,
-    paginate,
+    Listing,
+    OffsetListing,
+    Order,
+    connection,
+    sort_of,
 )
 from gateway.schema.scalars import json_value
 from gateway.upstream import messages, rooms
-from gateway.upstream.records import RoomRecord
+from gateway.upstream.records import PageVisitRecord, RoomRecord
 from gateway.upstream.rooms import DateRange as DateBounds, RoomQuery as RoomParams
 
 if TYPE_CHECKING:
@@ -42,11 +37,12 @@ if TYPE_CHECKING:
     from gateway.schema.contacts import Contact
     from gateway.schema.departments import Department
     from gateway.schema.visitors import Visitor
-    from gateway.upstream.records import ChatMessageRecord, Page, PageVisitRecord
+    from gateway.upstream.records import ChatMessageRecord, Page
 
 VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
 ContactType = Annotated["Contact", strawberry.lazy("gateway.schema.contacts")]
 DepartmentType = Annotated["Department", strawberry.lazy("gateway.schema.departments")]
+RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
 CONTACT_REF_FIELDS = frozenset({"id", "rocketChatId"})
 
@@ -230,15 +226,16 @@ class Room(relay.Node):
         record = await info.context.loaders.contact.load(self.contact_id)
         return Contact.from_record(record)
 
-    @strawberry.field(
+    @connection(
+        MessageConnection,
         description=(
             "The transcript as an agent reads it (`livechat/:rid/messages`): "
             "written messages and the closing, newest first unless ordered. "
             "Cursors stay valid as new messages arrive. Needs `view-l-room` "
             "and access to the room."
-        )
+        ),
     )
-    async def messages(
+    def messages(
         self,
         info: Info,
         order: MessageOrder = MessageOrder.NEWEST_FIRST,
@@ -246,11 +243,7 @@ class Room(relay.Node):
             str | None,
             strawberry.argument(description="Only messages containing this text."),
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> MessageConnection | None:
+    ) -> MessageListing:
         ctx = info.context
         room_id = self.raw_id
 
@@ -267,60 +260,31 @@ class Room(relay.Node):
                 search=search,
             )
 
-        return await message_page(
-            info,
-            fetch,
-            order=order,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+        return MessageListing(fetch, order)
 
-    @strawberry.field(description="Pages the visitor opened, newest first.")
-    async def pages_visited(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PageVisit] | None:
+    @connection(
+        Connection[PageVisit], description="Pages the visitor opened, newest first."
+    )
+    def pages_visited(self, info: Info) -> OffsetListing[PageVisitRecord, PageVisit]:
         loader = info.context.loaders.pages_visited
         room_id = self.raw_id
 
         async def fetch(offset: int, count: int) -> Page[PageVisitRecord]:
             return await loader.load(PagesKey(room_id, offset, count))
 
-        return await paginate(
-            info.context.settings,
-            fetch,
-            PageVisit.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+        return OffsetListing(fetch, PageVisit.from_record)
 
-    @strawberry.field(
-        description="Every room of this room's visitor (this one included)."
+    @connection(
+        Connection[RoomType],
+        description="Every room of this room's visitor (this one included).",
     )
-    async def visitor_history(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Room] | None:
-        from gateway.schema.visitors import history_connection
+    def visitor_history(self, info: Info) -> Listing[Room]:
+        from gateway.schema.visitors import history_listing
 
         embedded = self.record.visitor if self.record else None
         if embedded is None:
-            return Connection.of([], 0, 0)
-        return await history_connection(
-            info, self.raw_id, embedded.id, first, after, last, before
-        )
+            return EMPTY
+        return history_listing(info, self.raw_id, embedded.id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -482,32 +446,28 @@ class RoomOrderField(Enum):
 
 
 @strawberry.input(description="How to sort rooms.")
-class RoomOrder:
-    field: RoomOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class RoomOrder(Order[RoomOrderField]):
+    pass
 
 
 @strawberry.type
 class RoomQuery:
-    @strawberry.field(
+    @connection(
+        Connection[Room],
         description=(
             "Livechat rooms, newest first unless ordered. Needs "
             "`view-livechat-rooms`, or `view-l-room` with `agentIds: [<own id>]`."
-        )
+        ),
     )
-    async def rooms(
+    def rooms(
         self,
         info: Info,
         filter: RoomFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
         order_by: RoomOrder | None = None,
-    ) -> Connection[Room] | None:
+    ) -> OffsetListing[RoomRecord, Room]:
         ctx = info.context
         params = filter.to_params() if filter else RoomParams()
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+        sort = sort_of(order_by)
 
         async def fetch(offset: int, count: int) -> Page[RoomRecord]:
             return await rooms.list_rooms(
@@ -519,12 +479,4 @@ class RoomQuery:
                 sort=sort,
             )
 
-        return await paginate(
-            ctx.settings,
-            fetch,
-            Room.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+        return OffsetListing(fetch, Room.from_record)

@@ -14,25 +14,21 @@ from strawberry.scalars import JSON
 from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
 from gateway.loaders import HistoryKey
-from gateway.schema.common import (
-    Email,
-    OrderDirection,
-    Phone,
-    User,
-    sort_by,
-)
+from gateway.schema.common import Email, Phone, User
 from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.lookahead import only, requested_node_fields
 from gateway.schema.pagination import (
-    After,
-    Before,
+    EMPTY,
     Connection,
-    First,
-    Last,
-    paginate,
+    Listing,
+    OffsetListing,
+    Order,
+    connection,
+    sort_of,
 )
 from gateway.schema.scalars import json_value
 from gateway.upstream import visitors
+from gateway.upstream.records import VisitorRecord
 from gateway.upstream.visitors import (
     CustomFieldValue,
     PageVisit as PageVisitBody,
@@ -43,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gateway.schema.rooms import Room
-    from gateway.upstream.records import Page, RoomRecord, VisitorRecord
+    from gateway.upstream.records import Page, RoomRecord
 
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
@@ -160,12 +156,13 @@ class Visitor(relay.Node):
             return Room.from_chat_ref(self.last_chat_id, self.last_chat_at)
         return Room.from_record(await info.context.loaders.room.load(self.last_chat_id))
 
-    @strawberry.field(
+    @connection(
+        Connection[RoomType],
         description=(
             "Every room of this visitor, newest first. Rocket.Chat checks "
             "access through one room: `roomId` (default: the visitor's last "
             "room) must be a room the caller may read."
-        )
+        ),
     )
     async def chat_history(
         self,
@@ -174,20 +171,14 @@ class Visitor(relay.Node):
             strawberry.ID | None,
             strawberry.argument(description="A room's global id or `_id`."),
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[RoomType] | None:
+    ) -> Listing[RoomType]:
         gate = parse_id(room_id, "Room", "roomId") if room_id else self.last_chat_id
         if gate is None:
             record = await info.context.loaders.visitor.load(self.raw_id)
             gate = record.last_chat.room_id if record.last_chat else None
         if gate is None:
-            return Connection.of([], 0, 0)
-        return await history_connection(
-            info, gate, self.raw_id, first, after, last, before
-        )
+            return EMPTY
+        return history_listing(info, gate, self.raw_id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -227,36 +218,18 @@ class Visitor(relay.Node):
         )
 
 
-async def history_connection(
-    info: Info,
-    room_id: str,
-    visitor_id: str,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[Room]:
-    """A visitor's rooms through the per-request chat-history loader."""
+def history_listing(
+    info: Info, room_id: str, visitor_id: str
+) -> OffsetListing[RoomRecord, Room]:
+    """A visitor's rooms, read through `room_id`, by the chat-history loader."""
     from gateway.schema.rooms import Room
 
-    loaders = info.context.loaders
+    loader = info.context.loaders.chat_history
 
     async def fetch(offset: int, count: int) -> Page[RoomRecord]:
-        return await loaders.chat_history.load(
-            HistoryKey(
-                room_id=room_id, visitor_id=visitor_id, offset=offset, count=count
-            )
-        )
+        return await loader.load(HistoryKey(room_id, visitor_id, offset, count))
 
-    return await paginate(
-        info.context.settings,
-        fetch,
-        Room.from_record,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
+    return OffsetListing(fetch, Room.from_record)
 
 
 @strawberry.enum(description="What visitors can be sorted by.")
@@ -268,9 +241,8 @@ class VisitorOrderField(Enum):
 
 
 @strawberry.input(description="How to sort visitors.")
-class VisitorOrder:
-    field: VisitorOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class VisitorOrder(Order[VisitorOrderField]):
+    pass
 
 
 @strawberry.input(description="A visitor custom-field value to write.")
@@ -357,26 +329,20 @@ class VisitorQuery:
         record = await info.context.loaders.visitor_by_token.load(token)
         return Visitor.from_record(record)
 
-    @strawberry.field(
+    @connection(
+        Connection[Visitor],
         description=(
             "Visitors whose name, username or searchable custom field contains "
             "`term` (case-insensitive), or whose email or phone equals it. The "
             "search returns id, names, emails, phones, custom fields and last "
             "chat; asking for any other field costs one lookup per visitor."
-        )
+        ),
     )
-    async def visitors(
-        self,
-        info: Info,
-        term: str,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        order_by: VisitorOrder | None = None,
-    ) -> Connection[Visitor] | None:
+    def visitors(
+        self, info: Info, term: str, order_by: VisitorOrder | None = None
+    ) -> OffsetListing[VisitorRecord, Visitor]:
         ctx = info.context
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+        sort = sort_of(order_by)
 
         async def fetch(offset: int, count: int) -> Page[VisitorRecord]:
             return await visitors.search_visitors(
@@ -388,34 +354,35 @@ class VisitorQuery:
                 sort=sort,
             )
 
-        async def complete(records: list[VisitorRecord]) -> list[VisitorRecord]:
-            # The search projects visitors down; fetch whole ones only when
-            # the query asks for a field the projection left out.
-            results = await asyncio.gather(
-                *(ctx.loaders.visitor.load(r.id) for r in records),
-                return_exceptions=True,
-            )
-            full: list[VisitorRecord] = []
-            for record, result in zip(records, results, strict=True):
-                if isinstance(result, NotFoundError):
-                    full.append(record)  # gone since the search: keep what we had
-                elif isinstance(result, BaseException):
-                    raise result
-                else:
-                    full.append(result)
-            return full
+        async def complete(found: list[VisitorRecord]) -> list[VisitorRecord]:
+            return await whole_visitors(info, found)
 
-        needs_full = not requested_node_fields(info) <= SEARCH_FIELDS
-        return await paginate(
-            ctx.settings,
-            fetch,
-            Visitor.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            complete=complete if needs_full else None,
+        # The search projects visitors down: read whole ones only when the
+        # query asks for a field the projection left out.
+        needs_whole = not requested_node_fields(info) <= SEARCH_FIELDS
+        return OffsetListing(
+            fetch, Visitor.from_record, complete if needs_whole else None
         )
+
+
+async def whole_visitors(info: Info, found: list[VisitorRecord]) -> list[VisitorRecord]:
+    """The whole records of visitors a search found, one lookup each.
+
+    A visitor gone since the search keeps what the search said of it.
+    """
+    loader = info.context.loaders.visitor
+    results = await asyncio.gather(
+        *(loader.load(record.id) for record in found), return_exceptions=True
+    )
+    whole: list[VisitorRecord] = []
+    for record, result in zip(found, results, strict=True):
+        if isinstance(result, NotFoundError):
+            whole.append(record)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            whole.append(result)
+    return whole
 
 
 @strawberry.type
