@@ -11,9 +11,11 @@ import strawberry
 from strawberry.relay import GlobalID
 
 from gateway.context import Info
+from gateway.schema import refs
 from gateway.upstream.records import (
     AgentRecord,
     ContactManagerRecord,
+    DepartmentRecord,
     UserRefRecord,
 )
 
@@ -115,14 +117,11 @@ class User:
 
     @strawberry.field(description="The departments the agent belongs to.")
     async def departments(self, info: Info) -> list[DepartmentType]:
-        from gateway.schema.departments import load_department
-        from gateway.upstream.records import DepartmentRecord
-
         agent = await self._agent(info)
         ids = agent.department_ids if agent else ()
         return list(
             await asyncio.gather(
-                *(load_department(info, DepartmentRecord(id=i)) for i in ids)
+                *(refs.department(info, DepartmentRecord(id=i)) for i in ids)
             )
         )
 

@@ -10,8 +10,8 @@ import strawberry
 from strawberry import relay
 
 from gateway.context import Info
+from gateway.schema import refs
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import only
 from gateway.schema.pagination import (
     Connection,
     OffsetListing,
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gateway.upstream.records import Page
-
-# What a room says about its department without a lookup: its id, and in
-# room listings its name (the upstream joins the department in).
-REF_FIELDS = frozenset({"id", "rocketChatId"})
-NAMED_REF_FIELDS = REF_FIELDS | {"name"}
 
 
 @strawberry.type(
@@ -102,19 +97,6 @@ class Department(relay.Node):
         )
 
 
-async def load_department(info: Info, ref: DepartmentRecord) -> Department:
-    """A department mentioned by another record, whole when the query needs it.
-
-    Only the id (and a name the upstream joined in) come with the mention;
-    anything else is read through the department loader, so a field never
-    depends on the path.
-    """
-    free = NAMED_REF_FIELDS if ref.name is not None else REF_FIELDS
-    if only(info, free):
-        return Department.from_record(ref)
-    return Department.from_record(await info.context.loaders.department.load(ref.id))
-
-
 def parse_department_id(value: str, argument: str) -> str:
     return parse_id(value, "Department", argument)
 
@@ -177,3 +159,6 @@ class DepartmentQuery:
             )
 
         return OffsetListing(fetch, Department.from_record)
+
+
+refs.register(DepartmentRecord, Department.from_record)

@@ -23,9 +23,9 @@ from strawberry.relay import PageInfo
 
 from gateway.context import Info
 from gateway.errors import BadUserInputError
+from gateway.schema import refs
 from gateway.schema.common import User
-from gateway.schema.lookahead import only
-from gateway.upstream.records import ChatMessageRecord
+from gateway.upstream.records import ChatMessageRecord, VisitorRecord
 
 if TYPE_CHECKING:
     from gateway.config import Settings
@@ -112,17 +112,11 @@ class Message:
         )
     )
     async def visitor(self, info: Info) -> VisitorType | None:
-        from gateway.schema.visitors import EMBEDDED_FIELDS, Visitor
-        from gateway.upstream.records import VisitorRecord
-
         author = self.author_ref.author
         if not self.author_ref.from_visitor or author is None or not author.id:
             return None
-        if only(info, EMBEDDED_FIELDS):
-            return Visitor.from_record(
-                VisitorRecord(id=author.id, username=author.username)
-            )
-        return Visitor.from_record(await info.context.loaders.visitor.load(author.id))
+        mention = VisitorRecord(id=author.id, username=author.username)
+        return await refs.visitor(info, mention, refs.EMBEDDED_VISITOR_FIELDS)
 
     @classmethod
     def from_record(cls, record: ChatMessageRecord) -> Message:

@@ -13,9 +13,9 @@ from strawberry.scalars import JSON
 
 from gateway.context import Info
 from gateway.loaders import PagesKey
+from gateway.schema import refs
 from gateway.schema.common import DateRange, Source, User
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import only
 from gateway.schema.messages import MessageConnection, MessageListing, MessageOrder
 from gateway.schema.pagination import (
     EMPTY,
@@ -43,8 +43,6 @@ VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
 ContactType = Annotated["Contact", strawberry.lazy("gateway.schema.contacts")]
 DepartmentType = Annotated["Department", strawberry.lazy("gateway.schema.departments")]
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
-
-CONTACT_REF_FIELDS = frozenset({"id", "rocketChatId"})
 
 
 @strawberry.enum(description="Where a room is in its life.")
@@ -194,14 +192,10 @@ class Room(relay.Node):
         )
     )
     async def visitor(self, info: Info) -> VisitorType | None:
-        from gateway.schema.visitors import EMBEDDED_FIELDS, Visitor
-
         embedded = self.record.visitor if self.record else None
         if embedded is None:
             return None
-        if only(info, EMBEDDED_FIELDS):
-            return Visitor.from_record(embedded)
-        return Visitor.from_record(await info.context.loaders.visitor.load(embedded.id))
+        return await refs.visitor(info, embedded, refs.EMBEDDED_VISITOR_FIELDS)
 
     @strawberry.field(
         description=(
@@ -210,21 +204,14 @@ class Room(relay.Node):
         )
     )
     async def department(self, info: Info) -> DepartmentType | None:
-        from gateway.schema.departments import load_department
-
-        ref = self.record.department if self.record else None
-        return await load_department(info, ref) if ref else None
+        mention = self.record.department if self.record else None
+        return await refs.department(info, mention) if mention else None
 
     @strawberry.field(description="The room's contact.")
     async def contact(self, info: Info) -> ContactType | None:
-        from gateway.schema.contacts import Contact
-
         if self.contact_id is None:
             return None
-        if only(info, CONTACT_REF_FIELDS):
-            return Contact.from_id(self.contact_id)
-        record = await info.context.loaders.contact.load(self.contact_id)
-        return Contact.from_record(record)
+        return await refs.contact(info, self.contact_id)
 
     @connection(
         MessageConnection,
@@ -279,12 +266,10 @@ class Room(relay.Node):
         description="Every room of this room's visitor (this one included).",
     )
     def visitor_history(self, info: Info) -> Listing[Room]:
-        from gateway.schema.visitors import history_listing
-
         embedded = self.record.visitor if self.record else None
         if embedded is None:
             return EMPTY
-        return history_listing(info, self.raw_id, embedded.id)
+        return refs.visitor_rooms(info, self.raw_id, embedded.id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -293,14 +278,6 @@ class Room(relay.Node):
         """Relay's lookup by id, through the per-request room loader."""
         return await load_nodes(
             info.context.loaders.room, cls.from_record, node_ids, required=required
-        )
-
-    @classmethod
-    def from_chat_ref(cls, room_id: str, created_at: datetime | None) -> Room:
-        """A room known only by a `lastChat {_id, ts}` pointer."""
-        # Only the id and creation time may be read from it (see `only`).
-        return cls.from_record(
-            RoomRecord(id=room_id, type="l", visitor=None, created_at=created_at)
         )
 
     @classmethod
@@ -480,3 +457,6 @@ class RoomQuery:
             )
 
         return OffsetListing(fetch, Room.from_record)
+
+
+refs.register(RoomRecord, Room.from_record)

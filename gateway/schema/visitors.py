@@ -13,10 +13,10 @@ from strawberry.scalars import JSON
 
 from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
-from gateway.loaders import HistoryKey
+from gateway.schema import refs
 from gateway.schema.common import Email, Phone, User
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import only, requested_node_fields
+from gateway.schema.lookahead import requested_node_fields
 from gateway.schema.pagination import (
     EMPTY,
     Connection,
@@ -39,14 +39,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gateway.schema.rooms import Room
-    from gateway.upstream.records import Page, RoomRecord
+    from gateway.upstream.records import Page
 
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
-# What a room's embedded `v` says about a visitor that never differs from the
-# visitor record itself. (`v.status` is the room's copy, set to offline when
-# the room closes: status always comes from the visitor record.)
-EMBEDDED_FIELDS = frozenset({"id", "rocketChatId", "username"})
 # What a `visitors.search` result carries (its projection leaves out status,
 # dates, department, agents, ...); `token` is null for agents either way.
 SEARCH_FIELDS = frozenset(
@@ -65,8 +61,6 @@ SEARCH_FIELDS = frozenset(
         "__typename",
     }
 )
-# What a `lastChat {_id, ts}` pointer already says about a room.
-CHAT_REF_FIELDS = frozenset({"id", "rocketChatId", "createdAt"})
 
 
 @strawberry.enum(description="A visitor's presence.")
@@ -148,13 +142,9 @@ class Visitor(relay.Node):
 
     @strawberry.field(description="The visitor's most recent room.")
     async def last_chat(self, info: Info) -> RoomType | None:
-        from gateway.schema.rooms import Room
-
         if self.last_chat_id is None:
             return None
-        if only(info, CHAT_REF_FIELDS):
-            return Room.from_chat_ref(self.last_chat_id, self.last_chat_at)
-        return Room.from_record(await info.context.loaders.room.load(self.last_chat_id))
+        return await refs.room(info, self.last_chat_id, self.last_chat_at)
 
     @connection(
         Connection[RoomType],
@@ -178,7 +168,7 @@ class Visitor(relay.Node):
             gate = record.last_chat.room_id if record.last_chat else None
         if gate is None:
             return EMPTY
-        return history_listing(info, gate, self.raw_id)
+        return refs.visitor_rooms(info, gate, self.raw_id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -216,20 +206,6 @@ class Visitor(relay.Node):
             disabled=record.disabled,
             last_chat_id=record.last_chat.room_id if record.last_chat else None,
         )
-
-
-def history_listing(
-    info: Info, room_id: str, visitor_id: str
-) -> OffsetListing[RoomRecord, Room]:
-    """A visitor's rooms, read through `room_id`, by the chat-history loader."""
-    from gateway.schema.rooms import Room
-
-    loader = info.context.loaders.chat_history
-
-    async def fetch(offset: int, count: int) -> Page[RoomRecord]:
-        return await loader.load(HistoryKey(room_id, visitor_id, offset, count))
-
-    return OffsetListing(fetch, Room.from_record)
 
 
 @strawberry.enum(description="What visitors can be sorted by.")
@@ -431,3 +407,6 @@ class VisitorMutation:
             ctx.upstream, ctx.credentials, visit
         )
         return RecordPageVisitPayload(recorded=recorded)
+
+
+refs.register(VisitorRecord, Visitor.from_record)
