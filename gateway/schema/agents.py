@@ -9,13 +9,8 @@ import strawberry
 
 from gateway.context import Info
 from gateway.schema.common import User
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    Order,
-    connection,
-    sort_of,
-)
+from gateway.schema.ordering import Order, sort_of
+from gateway.schema.pagination import Connection, OffsetListing, connection
 from gateway.upstream import agents
 from gateway.upstream.agents import AgentQuery as AgentParams
 from gateway.upstream.records import AgentRecord

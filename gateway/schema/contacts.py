@@ -19,13 +19,8 @@ from gateway.schema.common import (
     User,
 )
 from gateway.schema.ids import load_nodes
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    Order,
-    connection,
-    sort_of,
-)
+from gateway.schema.ordering import Order, sort_of
+from gateway.schema.pagination import Connection, OffsetListing, connection
 from gateway.schema.scalars import json_value
 from gateway.upstream import contacts
 from gateway.upstream.records import ContactRecord, VisitorRecord

@@ -12,13 +12,8 @@ from strawberry import relay
 from gateway.context import Info
 from gateway.schema import refs
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    Order,
-    connection,
-    sort_of,
-)
+from gateway.schema.ordering import Order, sort_of
+from gateway.schema.pagination import Connection, OffsetListing, connection
 from gateway.upstream import departments
 from gateway.upstream.departments import DepartmentQuery as DepartmentParams
 from gateway.upstream.records import DepartmentRecord

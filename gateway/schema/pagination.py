@@ -14,8 +14,8 @@ call fetches the true tail. No other argument combination makes two calls.
 A connection field is declared once, the same way for every resource: its
 resolver takes only the field's own arguments (filters, `orderBy`) and returns
 a `Listing`; `connection(...)` adds `first/after/last/before` (a Strawberry
-field extension) and turns the listing into the page asked for. Orderings are
-`Order[TheirFieldEnum]` subclasses, turned into an upstream sort by `sort_of`.
+field extension) and turns the listing into the page asked for. Its
+ordering, if any, is an `Order` (gateway.schema.ordering).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import base64
 import binascii
 import inspect
 from dataclasses import dataclass
-from enum import Enum
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -57,7 +56,6 @@ if TYPE_CHECKING:
 NodeT = TypeVar("NodeT")
 NodeT_co = TypeVar("NodeT_co", covariant=True)
 R = TypeVar("R")
-F = TypeVar("F", bound=Enum)
 CURSOR_PREFIX = "offset:"
 
 # The Relay arguments every connection field takes, in this order, with these
@@ -311,25 +309,3 @@ def connection(graphql_type: Any, *, description: str) -> Any:
         description=description,
         extensions=[PageArguments()],
     )
-
-
-@strawberry.enum(description="Sort direction.")
-class OrderDirection(Enum):
-    ASC = 1
-    DESC = -1
-
-
-@strawberry.input
-class Order(Generic[F]):
-    """A sort on one field; subclass as `class RoomOrder(Order[RoomOrderField])`."""
-
-    field: F
-    direction: OrderDirection = OrderDirection.ASC
-
-
-def sort_of(order: Order[Any] | None) -> dict[str, int] | None:
-    """The upstream sort for `order`, ties broken by `_id` so pages are stable."""
-    if order is None:
-        return None
-    direction: int = order.direction.value
-    return {order.field.value: direction, "_id": direction}
