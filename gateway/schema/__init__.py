@@ -29,9 +29,11 @@ from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.limits import QUERY_CACHE_SIZE, RequestLimits
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.operations import OperationRecorder
-from gateway.schema.rooms import Room, RoomQuery
+from gateway.schema.room_search import RoomQuery
+from gateway.schema.rooms import Room
 from gateway.schema.scalars import DateTime
-from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
+from gateway.schema.visitor_writes import VisitorMutation
+from gateway.schema.visitors import Visitor, VisitorQuery
 
 
 @strawberry.type(description="Read livechat visitors, rooms and contacts.")

@@ -44,10 +44,9 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from gateway.schema.contacts import VISITOR_REF_FIELDS
 from gateway.schema.limits import RequestError, settings_of
-from gateway.schema.rooms import CONTACT_REF_FIELDS
-from gateway.schema.visitors import CHAT_REF_FIELDS, EMBEDDED_FIELDS, SEARCH_FIELDS
+from gateway.schema.refs import CHAT_REF_FIELDS, EMBEDDED_VISITOR_FIELDS, ID_FIELDS
+from gateway.schema.visitors import SEARCH_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -96,19 +95,17 @@ COSTS: dict[tuple[str, str], FieldCost] = {
     ),
     ("Query", "rooms"): LISTING,
     ("Query", "contacts"): LISTING,
-    ("Room", "visitor"): FieldCost(lookup=1, free=EMBEDDED_FIELDS),
-    ("Room", "contact"): FieldCost(lookup=1, free=CONTACT_REF_FIELDS),
+    ("Room", "visitor"): FieldCost(lookup=1, free=EMBEDDED_VISITOR_FIELDS),
+    ("Room", "contact"): FieldCost(lookup=1, free=ID_FIELDS),
     ("Room", "pagesVisited"): LISTING,
     ("Room", "visitorHistory"): LISTING,
     ("Visitor", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
     # Without a room to gate access through, the visitor is looked up first.
     ("Visitor", "chatHistory"): FieldCost(calls=2, connection=True),
     ("Contact", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
-    ("Contact", "visitors"): FieldCost(
-        lookup=1, free=VISITOR_REF_FIELDS, items=_channels
-    ),
+    ("Contact", "visitors"): FieldCost(lookup=1, free=ID_FIELDS, items=_channels),
     ("Contact", "channels"): FieldCost(items=_channels),
-    ("ContactChannel", "visitor"): FieldCost(lookup=1, free=VISITOR_REF_FIELDS),
+    ("ContactChannel", "visitor"): FieldCost(lookup=1, free=ID_FIELDS),
     ("ContactChannel", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
     ("Mutation", "registerVisitor"): FieldCost(calls=1),
     ("Mutation", "recordPageVisit"): FieldCost(calls=1),
