@@ -247,6 +247,37 @@ class OffsetListing(Generic[R, NodeT]):
         return Connection.of([self.convert(item) for item in items], offset, total)
 
 
+def upstream_listing(
+    info: Info,
+    call: Callable[..., Awaitable[Page[R]]],
+    query: object,
+    convert: Callable[[R], NodeT],
+    *,
+    sort: dict[str, int] | None = None,
+    complete: Callable[[list[R]], Awaitable[list[R]]] | None = None,
+    **options: Any,
+) -> OffsetListing[R, NodeT]:
+    """A listing over one upstream list call, with the caller's credentials.
+
+    `call(upstream, credentials, query, offset=, count=, sort=, **options)`
+    is one of `gateway.upstream`'s list functions; `query` its filter.
+    """
+    ctx = info.context
+
+    async def fetch(offset: int, count: int) -> Page[R]:
+        return await call(
+            ctx.upstream,
+            ctx.credentials,
+            query,
+            offset=offset,
+            count=count,
+            sort=sort,
+            **options,
+        )
+
+    return OffsetListing(fetch, convert, complete)
+
+
 class EmptyListing:
     """A listing known to hold nothing, answered without a call."""
 
