@@ -19,10 +19,18 @@ number while it runs (COST_ACTUAL_TOO_EXPENSIVE).
 - `items`: how many items the field may return, from its arguments, and so
   what its sub-selection and `lookup` are multiplied by;
 - `connection=True`: `items` comes from `first`/`last`, and `last` alone
-  costs one call more.
+  costs one call more;
+- `shared`: one call per object for all the fields of a selection set with
+  the same key (a User's name, emails, ... are one agent lookup);
+- `carries`: the items this field returns already hold what `shared`
+  lookups with this key would fetch (the agent listing's users).
 
-Fields without an entry cost nothing themselves (their sub-selections still
-count). Fragments are costed once and reused, so estimating is linear.
+A field whose resolver makes no call is listed in `FREE` instead, with the
+reason; `tests/schema/test_demand.py` fails when a field with a resolver is in
+neither table, so a new field cannot be forgotten. Fields without a resolver
+cost nothing themselves (their sub-selections still count). Fragments are
+costed once and reused, so estimating is linear; a User's fields spread over
+several fragments may count its lookup more than once (an upper bound still).
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from gateway.schema.contacts import VISITOR_REF_FIELDS
+from gateway.schema.departments import REF_FIELDS as DEPARTMENT_REF_FIELDS
 from gateway.schema.limits import RequestError, settings_of
 from gateway.schema.rooms import CONTACT_REF_FIELDS
 from gateway.schema.visitors import CHAT_REF_FIELDS, EMBEDDED_FIELDS, SEARCH_FIELDS
@@ -60,6 +69,11 @@ Arguments = dict[str, Any]
 # Rocket.Chat does not bound a contact's channels; real contacts have a few.
 # The runtime budget still stops a contact with more.
 CHANNELS_PER_CONTACT = 5
+# Nor an agent's departments; agents are in one or two, and the same few
+# departments recur (each is looked up once per request).
+DEPARTMENTS_PER_AGENT = 2
+# What a mention of a user carries; other User fields need the agent lookup.
+USER_REF_FIELDS = frozenset({"id", "rocketChatId", "username"})
 
 
 def _ids(args: Arguments, settings: Settings) -> int:
@@ -72,6 +86,10 @@ def _channels(args: Arguments, settings: Settings) -> int:
     return CHANNELS_PER_CONTACT
 
 
+def _departments(args: Arguments, settings: Settings) -> int:
+    return DEPARTMENTS_PER_AGENT
+
+
 @dataclass(frozen=True)
 class FieldCost:
     """What one field costs upstream (see the module docstring)."""
@@ -81,6 +99,8 @@ class FieldCost:
     free: frozenset[str] | None = None
     items: Callable[[Arguments, Settings], int] | None = None
     connection: bool = False
+    shared: str | None = None
+    carries: str | None = None
 
 
 LISTING = FieldCost(calls=1, connection=True)
@@ -122,6 +142,30 @@ COSTS: dict[tuple[str, str], FieldCost] = {
     ("Mutation", "closeChat"): FieldCost(calls=1),
     ("Mutation", "closeRoom"): FieldCost(calls=1),
     ("Mutation", "transferRoom"): FieldCost(calls=1),
+    ("Room", "department"): FieldCost(lookup=1, free=DEPARTMENT_REF_FIELDS),
+    ("Message", "visitor"): FieldCost(lookup=1, free=EMBEDDED_FIELDS),
+    # Any mentioned user (servedBy, closedBy, creator, author, lastAgent,
+    # contactManager): its other fields are one agent lookup by username.
+    **{
+        ("User", name): FieldCost(shared="agent")
+        for name in ("name", "emails", "status", "availability", "maxChats")
+    },
+    ("User", "departments"): FieldCost(
+        lookup=1, shared="agent", free=DEPARTMENT_REF_FIELDS, items=_departments
+    ),
+    # The agent listing returns whole agents: their User fields are free.
+    ("UserConnection", "nodes"): FieldCost(carries="agent"),
+    ("UserEdge", "node"): FieldCost(carries="agent"),
+}
+
+# Fields with a resolver that makes no REST call, and why.
+FREE: dict[tuple[str, str], str] = {
+    ("Node", "id"): "the global id, from the record's _id",
+    ("Visitor", "id"): "the global id, from the record's _id",
+    ("Room", "id"): "the global id, from the record's _id",
+    ("Contact", "id"): "the global id, from the record's _id",
+    ("Department", "id"): "the global id, from the record's _id",
+    ("Message", "author"): "the user the message names (its fields are costed)",
 }
 
 
@@ -166,7 +210,7 @@ class Estimator:
             for d in document.definitions
             if isinstance(d, FragmentDefinitionNode)
         }
-        self.memo: dict[str, int] = {}
+        self.memo: dict[tuple[str, str | None], int] = {}
 
     def operation(self, operation: OperationDefinitionNode) -> int:
         root = {
@@ -177,41 +221,54 @@ class Estimator:
             return 0
         return self.selections(operation.selection_set, root)
 
-    def selections(self, selection_set: SelectionSetNode, type_: Any) -> int:
+    def selections(
+        self, selection_set: SelectionSetNode, type_: Any, carried: str | None = None
+    ) -> int:
+        """Calls of a selection set; `carried`: a `shared` lookup already done."""
         total = 0
+        shared = {None, carried}
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 total += self.field(selection, type_)
+                rule = COSTS.get((getattr(type_, "name", ""), selection.name.value))
+                if rule is not None and rule.shared not in shared:
+                    shared.add(rule.shared)
+                    total += 1
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = (
                     self.schema.get_type(condition.name.value) if condition else type_
                 )
-                total += self.selections(selection.selection_set, inner)
+                total += self.selections(selection.selection_set, inner, carried)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value)
+                total += self.fragment(selection.name.value, carried)
         return total
 
-    def fragment(self, name: str) -> int:
-        if name not in self.memo:
-            self.memo[name] = 0  # a cycle would be a validation error already
+    def fragment(self, name: str, carried: str | None) -> int:
+        key = (name, carried)
+        if key not in self.memo:
+            self.memo[key] = 0  # a cycle would be a validation error already
             fragment = self.fragments.get(name)
             if fragment is not None:
                 type_ = self.schema.get_type(fragment.type_condition.name.value)
-                self.memo[name] = self.selections(fragment.selection_set, type_)
-        return self.memo[name]
+                self.memo[key] = self.selections(fragment.selection_set, type_, carried)
+        return self.memo[key]
 
     def field(self, node: FieldNode, parent: Any) -> int:
+        """A field's own calls and its sub-selection's (not `shared` ones)."""
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return 0
         definition = parent.fields.get(node.name.value)
         if definition is None:
             return 0
         child: GraphQLNamedType = get_named_type(definition.type)
-        children = (
-            self.selections(node.selection_set, child) if node.selection_set else 0
-        )
         rule = COSTS.get((parent.name, node.name.value))
+        carries = rule.carries if rule is not None else None
+        children = (
+            self.selections(node.selection_set, child, carries)
+            if node.selection_set
+            else 0
+        )
         if rule is None:
             return children
         args = self.arguments(node)

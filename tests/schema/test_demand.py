@@ -180,3 +180,90 @@ async def test_request_deadline_gives_partial_data_with_upstream_timeout(
     assert any(node["visitor"] is None for node in nodes)
     assert {e["extensions"]["code"] for e in body["errors"]} == {"UPSTREAM_TIMEOUT"}
     upstream.wait_for(1)
+
+
+def resolved_fields() -> set[tuple[str, str]]:
+    """(type, field) of every schema field that has a resolver of its own."""
+    from strawberry.types.base import StrawberryObjectDefinition
+
+    found = set()
+    for definition in schema.schema_converter.type_map.values():
+        object_type = definition.definition
+        if not isinstance(object_type, StrawberryObjectDefinition):
+            continue
+        for field in object_type.fields:
+            if field.base_resolver is not None:
+                name = schema.config.name_converter.get_graphql_name(field)
+                found.add((object_type.name, name))
+    return found
+
+
+def test_every_resolved_field_is_priced_or_known_free() -> None:
+    """A field with a resolver may call Rocket.Chat: it needs a COSTS entry, or
+    a FREE one saying why it makes no call."""
+    from gateway.schema.cost import COSTS, FREE
+
+    resolved = resolved_fields()
+    assert ("Room", "messages") in resolved  # the walk finds resolvers
+    unpriced = resolved - COSTS.keys() - FREE.keys()
+    assert unpriced == set(), f"add these to COSTS or FREE in cost.py: {unpriced}"
+    assert COSTS.keys() & FREE.keys() == set()
+    graphql_fields = {
+        (name, field)
+        for name, type_ in schema._schema.type_map.items()
+        for field in getattr(type_, "fields", {})
+    }
+    assert (COSTS.keys() | FREE.keys()) - graphql_fields == set()  # no stale entry
+
+
+@pytest.mark.parametrize(
+    ("query", "calls"),
+    [
+        pytest.param(
+            "{ rooms(first: 10) { nodes { servedBy { id username } } } }",
+            1,
+            id="user-mention-free",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { servedBy { name emails { address } "
+            "status } closedBy { name } } } }",
+            1 + 10 * 2,
+            id="one-agent-lookup-per-user",
+        ),
+        pytest.param(
+            "{ rooms(first: 4) { nodes { servedBy { departments { name } } } } }",
+            1 + 4 * (1 + 2),
+            id="user-departments",
+        ),
+        pytest.param(
+            "{ agents(first: 10) { nodes { name status departments { id } } "
+            "edges { node { maxChats } } } }",
+            1,
+            id="agent-listing-carries-agents",
+        ),
+        pytest.param(
+            "{ agents(first: 2) { nodes { ...U } } } "
+            "fragment U on User { departments { name } }",
+            1 + 2 * 2,
+            id="agent-departments-looked-up",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { department { id rocketChatId } } } }",
+            1,
+            id="department-ref-free",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { department { name } } } }",
+            11,
+            id="department-lookup",
+        ),
+        pytest.param(
+            "{ rooms(first: 2) { nodes { messages(first: 5) { nodes { "
+            "author { name } visitor { name } } } } } }",
+            1 + 2 * (1 + 5 * 2),
+            id="message-author-and-visitor",
+        ),
+    ],
+)
+def test_console_estimates(query: str, calls: int) -> None:
+    assert estimated(query) == calls
