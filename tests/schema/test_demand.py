@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from gateway.config import Settings
+from gateway.sandbox import SandboxOptions, login
 from gateway.schema import schema
-from gateway.schema.cost import estimate
-from tests.conftest import GraphQLClient, start_gateway
+from gateway.schema.cost import CHANNELS_PER_CONTACT, estimate
+from tests.conftest import GraphQLClient, served_sandbox, start_gateway
 from tests.support import max_in_flight
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tests.conftest import Upstream
 
 COST = {"X-Gateway-Cost": "1"}
@@ -267,3 +271,68 @@ def test_every_resolved_field_is_priced_or_known_free() -> None:
 )
 def test_console_estimates(query: str, calls: int) -> None:
     assert estimated(query) == calls
+
+
+# A contact with more channels than demand control assumes (CHANNELS_PER_CONTACT):
+# the estimate passes, the run-time budget has to stop the extra lookups.
+CHANNELS = 8
+TS = "2024-03-14T13:21:02.239Z"
+CROWDED_CONTACT = {
+    "users": [
+        {"_id": "rocket.cat", "username": "rocket.cat", "roles": ["bot"]},
+        {"_id": "u1", "username": "boss", "roles": ["admin"], "password": "pw"},
+    ],
+    "livechat_visitor": [
+        {"_id": f"v{i}", "token": f"t{i}", "username": f"guest-{i}",
+         "name": f"Guest {i}", "ts": TS}
+        for i in range(CHANNELS)
+    ],
+    "livechat_contact": [
+        {"_id": "c1", "name": "Crowded", "createdAt": TS, "unknown": False,
+         "channels": [
+            {"name": "widget", "verified": False, "blocked": False,
+             "visitor": {"visitorId": f"v{i}", "source": {"type": "widget"}},
+             "details": {"type": "widget"}}
+            for i in range(CHANNELS)
+        ]},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.anyio
+async def test_run_time_budget_stops_calls_the_estimate_allowed(
+    tmp_path: Path,
+) -> None:
+    fixture = tmp_path / "fixture.json"
+    fixture.write_text(json.dumps(CROWDED_CONTACT), encoding="utf-8")
+    query = "{ contacts(first: 1) { nodes { name visitors { name } } } }"
+    assert estimated(query) == 1 + CHANNELS_PER_CONTACT < 1 + CHANNELS
+    with (
+        served_sandbox(SandboxOptions(fixture=fixture)) as sandbox,
+        start_gateway(sandbox.url, max_upstream_calls=1 + CHANNELS_PER_CONTACT) as url,
+    ):
+        client = GraphQLClient(url)
+        headers = login(sandbox.url, "boss", "pw")
+        body = await client(query, headers={**headers, **COST})
+        calls = sandbox.calls(client.request_id)
+    (contact,) = body["data"]["contacts"]["nodes"]
+    assert contact["name"] == "Crowded"
+    fetched = [v for v in contact["visitors"] if v is not None]
+    assert {v["name"] for v in fetched} <= {f"Guest {i}" for i in range(CHANNELS)}
+    assert len(fetched) == CHANNELS_PER_CONTACT
+    refused = CHANNELS - CHANNELS_PER_CONTACT
+    assert len(body["errors"]) == refused
+    for error in body["errors"]:
+        assert error["extensions"] == {
+            "code": "COST_ACTUAL_TOO_EXPENSIVE",
+            "cost": {"used": 1 + CHANNELS_PER_CONTACT, "max": 1 + CHANNELS_PER_CONTACT},
+        }
+        index = error["path"][-1]
+        assert error["path"] == ["contacts", "nodes", 0, "visitors", index]
+        assert contact["visitors"][index] is None
+    assert body["extensions"]["cost"] == {
+        "estimated": 1 + CHANNELS_PER_CONTACT,
+        "used": 1 + CHANNELS_PER_CONTACT,
+        "max": 1 + CHANNELS_PER_CONTACT,
+    }
+    assert len(calls) == 1 + CHANNELS_PER_CONTACT  # none beyond the budget
