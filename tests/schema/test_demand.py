@@ -10,7 +10,8 @@ import pytest
 from gateway.config import Settings
 from gateway.sandbox import SandboxOptions, login
 from gateway.schema import schema
-from gateway.schema.cost import CHANNELS_PER_CONTACT, estimate
+from gateway.schema.cost import estimate
+from gateway.schema.prices import CHANNELS_PER_CONTACT
 from tests.conftest import GraphQLClient, served_sandbox, start_gateway
 from tests.support import max_in_flight
 
@@ -205,12 +206,12 @@ def resolved_fields() -> set[tuple[str, str]]:
 def test_every_resolved_field_is_priced_or_known_free() -> None:
     """A field with a resolver may call Rocket.Chat: it needs a COSTS entry, or
     a FREE one saying why it makes no call."""
-    from gateway.schema.cost import COSTS, FREE
+    from gateway.schema.prices import COSTS, FREE
 
     resolved = resolved_fields()
     assert ("Room", "messages") in resolved  # the walk finds resolvers
     unpriced = resolved - COSTS.keys() - FREE.keys()
-    assert unpriced == set(), f"add these to COSTS or FREE in cost.py: {unpriced}"
+    assert unpriced == set(), f"add these to COSTS or FREE in prices.py: {unpriced}"
     assert COSTS.keys() & FREE.keys() == set()
     graphql_fields = {
         (name, field)
