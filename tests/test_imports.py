@@ -23,6 +23,7 @@ RANKS = {
     "gateway.probes": 4,
     "gateway.graphiql": 5,
     "gateway.cors": 5,
+    "gateway.http": 5,
     "gateway.documents": 5,
     "gateway.schema": 6,
     "gateway.context": 7,
@@ -256,3 +257,55 @@ def test_guard_accepts_allowed_edges(
     importer: str, is_package: bool, source: str
 ) -> None:
     assert violations(importer, source, is_package) == []
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of `graph` (module → modules it imports), or [] if none."""
+    done: set[str] = set()
+
+    def walk(module: str, path: list[str]) -> list[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        for imported in sorted(graph.get(module, ())):
+            cycle = walk(imported, [*path, module])
+            if cycle:
+                return cycle
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        cycle = walk(module, [])
+        if cycle:
+            return cycle
+    return []
+
+
+def schema_import_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "schema").rglob("*.py")):
+        importer = module_name(path)
+        imported = runtime_imports(
+            ast.parse(path.read_text()), importer, path.name == "__init__.py"
+        )
+        graph[importer] = {
+            name
+            for name in imported
+            if name.startswith("gateway.schema.") and name != importer
+        }
+    # The package imports every type module to build the schema; the type
+    # modules import siblings, never the package itself.
+    graph.pop("gateway.schema", None)
+    return graph
+
+
+def test_schema_modules_import_without_a_cycle() -> None:
+    """Types reach each other through gateway.schema.refs and lazy annotations."""
+    assert import_cycle(schema_import_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycle(graph) == ["a", "b", "c", "a"]
+    assert import_cycle({"a": {"b"}, "b": set()}) == []

@@ -21,7 +21,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.schema.agents import AgentQuery
-from gateway.schema.chats import ChatAgentMutation, ChatQuery, ChatVisitorMutation
+from gateway.schema.chats import ChatQuery, ChatVisitorMutation
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.cost import DemandControl
 from gateway.schema.departments import Department, DepartmentQuery
@@ -29,9 +29,12 @@ from gateway.schema.errors import GatewaySchema, mask_errors
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.operations import OperationRecorder
 from gateway.schema.parsing import QUERY_CACHE_SIZE, RequestLimits
-from gateway.schema.rooms import Room, RoomQuery
+from gateway.schema.room_actions import ChatAgentMutation
+from gateway.schema.room_search import RoomQuery
+from gateway.schema.rooms import Room
 from gateway.schema.scalars import DateTime
-from gateway.schema.visitors import Visitor, VisitorMutation, VisitorQuery
+from gateway.schema.visitor_writes import VisitorMutation
+from gateway.schema.visitors import Visitor, VisitorQuery
 
 
 @strawberry.type(description="Read livechat visitors, rooms and contacts.")

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from gateway.context import Info
-from gateway.schema.common import OrderDirection, User, sort_by
+from gateway.schema.common import User
+from gateway.schema.ordering import Order, sort_of
 from gateway.schema.pagination import (
-    After,
-    Before,
     Connection,
-    First,
-    Last,
-    paginate,
+    OffsetListing,
+    connection,
+    upstream_listing,
 )
 from gateway.upstream import agents
 from gateway.upstream.agents import AgentQuery as AgentParams
-
-if TYPE_CHECKING:
-    from gateway.upstream.records import AgentRecord, Page
+from gateway.upstream.records import AgentRecord
 
 
 @strawberry.enum(description="What agents can be sorted by.")
@@ -31,21 +28,21 @@ class AgentOrderField(Enum):
 
 
 @strawberry.input(description="How to sort agents.")
-class AgentOrder:
-    field: AgentOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class AgentOrder(Order[AgentOrderField]):
+    pass
 
 
 @strawberry.type
 class AgentQuery:
-    @strawberry.field(
+    @connection(
+        Connection[User],
         description=(
             "Livechat agents (users with the `livechat-agent` role), by name "
             "unless ordered. Needs `transfer-livechat-guest` or "
             "`edit-omnichannel-contact`."
-        )
+        ),
     )
-    async def agents(
+    def agents(
         self,
         info: Info,
         text: Annotated[
@@ -66,37 +63,14 @@ class AgentQuery:
             strawberry.ID | None,
             strawberry.argument(description="Leave this user `_id` out."),
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
         order_by: AgentOrder | None = None,
-    ) -> Connection[User] | None:
-        ctx = info.context
+    ) -> OffsetListing[AgentRecord, User]:
         query = AgentParams(
             text=text,
             only_available=only_available,
             exclude_id=exclude_id or None,
             only_connected=only_connected,
         )
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
-
-        async def fetch(offset: int, count: int) -> Page[AgentRecord]:
-            return await agents.list_agents(
-                ctx.upstream,
-                ctx.credentials,
-                query,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return await paginate(
-            ctx.settings,
-            fetch,
-            User.from_agent,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+        return upstream_listing(
+            info, agents.list_agents, query, User.from_agent, sort=sort_of(order_by)
         )

@@ -11,9 +11,11 @@ import strawberry
 from strawberry.relay import GlobalID
 
 from gateway.context import Info
+from gateway.schema import refs
 from gateway.upstream.records import (
     AgentRecord,
     ContactManagerRecord,
+    DepartmentRecord,
     UserRefRecord,
 )
 
@@ -115,14 +117,11 @@ class User:
 
     @strawberry.field(description="The departments the agent belongs to.")
     async def departments(self, info: Info) -> list[DepartmentType]:
-        from gateway.schema.departments import load_department
-        from gateway.upstream.records import DepartmentRecord
-
         agent = await self._agent(info)
         ids = agent.department_ids if agent else ()
         return list(
             await asyncio.gather(
-                *(load_department(info, DepartmentRecord(id=i)) for i in ids)
+                *(refs.department(info, DepartmentRecord(id=i)) for i in ids)
             )
         )
 
@@ -185,18 +184,7 @@ class Source:
         )
 
 
-@strawberry.enum(description="Sort direction.")
-class OrderDirection(Enum):
-    ASC = 1
-    DESC = -1
-
-
 @strawberry.input(description="Inclusive date bounds; leave either side open.")
 class DateRange:
     start: datetime | None = None
     end: datetime | None = None
-
-
-def sort_by(field: str, direction: OrderDirection) -> dict[str, int]:
-    """An upstream sort on `field`, ties broken by `_id` so pages are stable."""
-    return {field: direction.value, "_id": direction.value}

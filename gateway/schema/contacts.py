@@ -11,58 +11,34 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from gateway.context import Info
+from gateway.schema import refs
 from gateway.schema.common import (
     Email,
-    OrderDirection,
     Phone,
     Source,
     User,
-    sort_by,
 )
 from gateway.schema.ids import load_nodes
-from gateway.schema.lookahead import only
+from gateway.schema.ordering import Order, sort_of
 from gateway.schema.pagination import (
-    After,
-    Before,
     Connection,
-    First,
-    Last,
-    paginate,
+    OffsetListing,
+    connection,
+    upstream_listing,
 )
 from gateway.schema.scalars import json_value
 from gateway.upstream import contacts
-from gateway.upstream.records import ContactRecord
+from gateway.upstream.records import ContactRecord, VisitorRecord
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Iterable
 
     from gateway.schema.rooms import Room
     from gateway.schema.visitors import Visitor
-    from gateway.upstream.records import ChannelRecord, Page
+    from gateway.upstream.records import ChannelRecord
 
 VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
-
-VISITOR_REF_FIELDS = frozenset({"id", "rocketChatId"})
-
-
-async def load_visitor(info: Info, visitor_id: str) -> Visitor:
-    """A visitor by id: from the reference alone when only its id is asked."""
-    from gateway.schema.visitors import Visitor
-    from gateway.upstream.records import VisitorRecord
-
-    if only(info, VISITOR_REF_FIELDS):
-        return Visitor.from_record(VisitorRecord(id=visitor_id))
-    return Visitor.from_record(await info.context.loaders.visitor.load(visitor_id))
-
-
-async def load_room(info: Info, room_id: str, created_at: datetime | None) -> Room:
-    from gateway.schema.rooms import Room
-    from gateway.schema.visitors import CHAT_REF_FIELDS
-
-    if only(info, CHAT_REF_FIELDS):
-        return Room.from_chat_ref(room_id, created_at)
-    return Room.from_record(await info.context.loaders.room.load(room_id))
 
 
 @strawberry.type(
@@ -97,13 +73,13 @@ class ContactChannel:
     async def visitor(self, info: Info) -> VisitorType | None:
         if self.visitor_id is None:
             return None
-        return await load_visitor(info, self.visitor_id)
+        return await refs.visitor(info, VisitorRecord(id=self.visitor_id))
 
     @strawberry.field(description="The channel's latest room.")
     async def last_chat(self, info: Info) -> RoomType | None:
         if self.last_chat_id is None:
             return None
-        return await load_room(info, self.last_chat_id, self.last_chat_at)
+        return await refs.room(info, self.last_chat_id, self.last_chat_at)
 
     @classmethod
     def from_record(cls, record: ChannelRecord) -> ContactChannel:
@@ -168,7 +144,7 @@ class Contact(relay.Node):
     async def last_chat(self, info: Info) -> RoomType | None:
         if self.last_chat_id is None:
             return None
-        return await load_room(info, self.last_chat_id, self.last_chat_at)
+        return await refs.room(info, self.last_chat_id, self.last_chat_at)
 
     @strawberry.field(
         description=(
@@ -179,7 +155,9 @@ class Contact(relay.Node):
     def visitors(self, info: Info) -> list[VisitorType | None]:
         ids = list(dict.fromkeys(c.visitor_id for c in self.channels if c.visitor_id))
         # Each item is awaited on its own, so one failure nulls only its slot.
-        pending: list[Awaitable[Visitor]] = [load_visitor(info, i) for i in ids]
+        pending: list[Awaitable[Visitor]] = [
+            refs.visitor(info, VisitorRecord(id=i)) for i in ids
+        ]
         return cast("list[Visitor | None]", cast("Any", pending))
 
     @classmethod
@@ -190,10 +168,6 @@ class Contact(relay.Node):
         return await load_nodes(
             info.context.loaders.contact, cls.from_record, node_ids, required=required
         )
-
-    @classmethod
-    def from_id(cls, contact_id: str) -> Contact:
-        return cls.from_record(ContactRecord(id=contact_id))
 
     @classmethod
     def from_record(cls, record: ContactRecord) -> Contact:
@@ -231,52 +205,36 @@ class ContactOrderField(Enum):
 
 
 @strawberry.input(description="How to sort contacts.")
-class ContactOrder:
-    field: ContactOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class ContactOrder(Order[ContactOrderField]):
+    pass
 
 
 @strawberry.type
 class ContactQuery:
-    @strawberry.field(
+    @connection(
+        Connection[Contact],
         description=(
             "Contacts whose name, email or phone contains `searchText` "
             "(case-insensitive), sorted by name unless ordered. `unknown` picks "
             "automatically created contacts (true) or confirmed ones (false, "
             "the default)."
-        )
+        ),
     )
-    async def contacts(
+    def contacts(
         self,
         info: Info,
         search_text: str | None = None,
         unknown: bool | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
         order_by: ContactOrder | None = None,
-    ) -> Connection[Contact] | None:
-        ctx = info.context
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
-
-        async def fetch(offset: int, count: int) -> Page[ContactRecord]:
-            return await contacts.search_contacts(
-                ctx.upstream,
-                ctx.credentials,
-                search_text,
-                unknown=unknown,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return await paginate(
-            ctx.settings,
-            fetch,
+    ) -> OffsetListing[ContactRecord, Contact]:
+        return upstream_listing(
+            info,
+            contacts.search_contacts,
+            search_text,
             Contact.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            sort=sort_of(order_by),
+            unknown=unknown,
         )
+
+
+refs.register(ContactRecord, Contact.from_record)

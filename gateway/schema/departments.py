@@ -10,29 +10,21 @@ import strawberry
 from strawberry import relay
 
 from gateway.context import Info
-from gateway.schema.common import OrderDirection, sort_by
+from gateway.schema import refs
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import only
+from gateway.schema.ordering import Order, sort_of
 from gateway.schema.pagination import (
-    After,
-    Before,
     Connection,
-    First,
-    Last,
-    paginate,
+    OffsetListing,
+    connection,
+    upstream_listing,
 )
 from gateway.upstream import departments
 from gateway.upstream.departments import DepartmentQuery as DepartmentParams
+from gateway.upstream.records import DepartmentRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from gateway.upstream.records import DepartmentRecord, Page
-
-# What a room says about its department without a lookup: its id, and in
-# room listings its name (the upstream joins the department in).
-REF_FIELDS = frozenset({"id", "rocketChatId"})
-NAMED_REF_FIELDS = REF_FIELDS | {"name"}
 
 
 @strawberry.type(
@@ -103,19 +95,6 @@ class Department(relay.Node):
         )
 
 
-async def load_department(info: Info, ref: DepartmentRecord) -> Department:
-    """A department mentioned by another record, whole when the query needs it.
-
-    Only the id (and a name the upstream joined in) come with the mention;
-    anything else is read through the department loader, so a field never
-    depends on the path.
-    """
-    free = NAMED_REF_FIELDS if ref.name is not None else REF_FIELDS
-    if only(info, free):
-        return Department.from_record(ref)
-    return Department.from_record(await info.context.loaders.department.load(ref.id))
-
-
 def parse_department_id(value: str, argument: str) -> str:
     return parse_id(value, "Department", argument)
 
@@ -127,21 +106,21 @@ class DepartmentOrderField(Enum):
 
 
 @strawberry.input(description="How to sort departments.")
-class DepartmentOrder:
-    field: DepartmentOrderField
-    direction: OrderDirection = OrderDirection.ASC
+class DepartmentOrder(Order[DepartmentOrderField]):
+    pass
 
 
 @strawberry.type
 class DepartmentQuery:
-    @strawberry.field(
+    @connection(
+        Connection[Department],
         description=(
             "Livechat departments, by name unless ordered; archived ones only "
             "with `includeArchived`. Needs `view-livechat-departments` or "
             "`view-l-room`."
-        )
+        ),
     )
-    async def departments(
+    def departments(
         self,
         info: Info,
         text: Annotated[
@@ -154,13 +133,8 @@ class DepartmentQuery:
             strawberry.ID | None,
             strawberry.argument(description="Leave this one out (global id or `_id`)."),
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
         order_by: DepartmentOrder | None = None,
-    ) -> Connection[Department] | None:
-        ctx = info.context
+    ) -> OffsetListing[DepartmentRecord, Department]:
         query = DepartmentParams(
             text=text,
             only_enabled=only_enabled,
@@ -169,24 +143,13 @@ class DepartmentQuery:
             else None,
             include_archived=include_archived,
         )
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
-
-        async def fetch(offset: int, count: int) -> Page[DepartmentRecord]:
-            return await departments.list_departments(
-                ctx.upstream,
-                ctx.credentials,
-                query,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return await paginate(
-            ctx.settings,
-            fetch,
+        return upstream_listing(
+            info,
+            departments.list_departments,
+            query,
             Department.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            sort=sort_of(order_by),
         )
+
+
+refs.register(DepartmentRecord, Department.from_record)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -21,13 +23,13 @@ from strawberry.relay import PageInfo
 
 from gateway.context import Info
 from gateway.errors import BadUserInputError
+from gateway.schema import refs
 from gateway.schema.common import User
-from gateway.schema.lookahead import only
-from gateway.upstream.records import ChatMessageRecord
+from gateway.upstream.records import ChatMessageRecord, VisitorRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
+    from gateway.config import Settings
+    from gateway.schema.pagination import PageArgs
     from gateway.schema.visitors import Visitor
     from gateway.upstream.records import Page
 
@@ -110,17 +112,11 @@ class Message:
         )
     )
     async def visitor(self, info: Info) -> VisitorType | None:
-        from gateway.schema.visitors import EMBEDDED_FIELDS, Visitor
-        from gateway.upstream.records import VisitorRecord
-
         author = self.author_ref.author
         if not self.author_ref.from_visitor or author is None or not author.id:
             return None
-        if only(info, EMBEDDED_FIELDS):
-            return Visitor.from_record(
-                VisitorRecord(id=author.id, username=author.username)
-            )
-        return Visitor.from_record(await info.context.loaders.visitor.load(author.id))
+        mention = VisitorRecord(id=author.id, username=author.username)
+        return await refs.visitor(info, mention, refs.EMBEDDED_VISITOR_FIELDS)
 
     @classmethod
     def from_record(cls, record: ChatMessageRecord) -> Message:
@@ -188,22 +184,31 @@ def decode_cursor(cursor: str, argument: str) -> tuple[int, str]:
     return int(position), message_id
 
 
+MessageFetch = Callable[
+    [int, int, dict[str, int]], Awaitable["Page[ChatMessageRecord]"]
+]
+
+
+@dataclass(frozen=True)
+class MessageListing:
+    """A room's messages, read by `fetch(offset, count, sort)`, in `order`."""
+
+    fetch: MessageFetch
+    order: MessageOrder
+
+    async def connection(self, settings: Settings, args: PageArgs) -> MessageConnection:
+        return await message_page(settings, self.fetch, self.order, args)
+
+
 async def message_page(
-    info: Info,
-    fetch: Callable[[int, int, dict[str, int]], Awaitable[Page[ChatMessageRecord]]],
-    *,
-    order: MessageOrder,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
+    settings: Settings, fetch: MessageFetch, order: MessageOrder, args: PageArgs
 ) -> MessageConnection:
     """Resolve a message connection; `fetch(offset, count, sort)` is one call.
 
     In display order `after` moves away from the start (older messages when
     NEWEST_FIRST) and `before` towards it. One upstream call per page.
     """
-    settings = info.context.settings
+    first, after, last, before = args.first, args.after, args.last, args.before
     for name, value in (("first", first), ("last", last)):
         if value is not None and not 0 <= value <= settings.max_page_size:
             raise BadUserInputError(

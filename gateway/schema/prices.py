@@ -26,10 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gateway.schema.contacts import VISITOR_REF_FIELDS
-from gateway.schema.departments import REF_FIELDS as DEPARTMENT_REF_FIELDS
-from gateway.schema.rooms import CONTACT_REF_FIELDS
-from gateway.schema.visitors import CHAT_REF_FIELDS, EMBEDDED_FIELDS, SEARCH_FIELDS
+from gateway.schema.refs import CHAT_REF_FIELDS, EMBEDDED_VISITOR_FIELDS, ID_FIELDS
+from gateway.schema.visitors import SEARCH_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,19 +83,17 @@ COSTS: dict[tuple[str, str], FieldCost] = {
     ),
     ("Query", "rooms"): LISTING,
     ("Query", "contacts"): LISTING,
-    ("Room", "visitor"): FieldCost(lookup=1, free=EMBEDDED_FIELDS),
-    ("Room", "contact"): FieldCost(lookup=1, free=CONTACT_REF_FIELDS),
+    ("Room", "visitor"): FieldCost(lookup=1, free=EMBEDDED_VISITOR_FIELDS),
+    ("Room", "contact"): FieldCost(lookup=1, free=ID_FIELDS),
     ("Room", "pagesVisited"): LISTING,
     ("Room", "visitorHistory"): LISTING,
     ("Visitor", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
     # Without a room to gate access through, the visitor is looked up first.
     ("Visitor", "chatHistory"): FieldCost(calls=2, connection=True),
     ("Contact", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
-    ("Contact", "visitors"): FieldCost(
-        lookup=1, free=VISITOR_REF_FIELDS, items=_channels
-    ),
+    ("Contact", "visitors"): FieldCost(lookup=1, free=ID_FIELDS, items=_channels),
     ("Contact", "channels"): FieldCost(items=_channels),
-    ("ContactChannel", "visitor"): FieldCost(lookup=1, free=VISITOR_REF_FIELDS),
+    ("ContactChannel", "visitor"): FieldCost(lookup=1, free=ID_FIELDS),
     ("ContactChannel", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
     ("Mutation", "registerVisitor"): FieldCost(calls=1),
     ("Mutation", "recordPageVisit"): FieldCost(calls=1),
@@ -111,8 +107,8 @@ COSTS: dict[tuple[str, str], FieldCost] = {
     ("Mutation", "closeChat"): FieldCost(calls=1),
     ("Mutation", "closeRoom"): FieldCost(calls=1),
     ("Mutation", "transferRoom"): FieldCost(calls=1),
-    ("Room", "department"): FieldCost(lookup=1, free=DEPARTMENT_REF_FIELDS),
-    ("Message", "visitor"): FieldCost(lookup=1, free=EMBEDDED_FIELDS),
+    ("Room", "department"): FieldCost(lookup=1, free=ID_FIELDS),
+    ("Message", "visitor"): FieldCost(lookup=1, free=EMBEDDED_VISITOR_FIELDS),
     # Any mentioned user (servedBy, closedBy, creator, author, lastAgent,
     # contactManager): its other fields are one agent lookup by username.
     **{
@@ -120,7 +116,7 @@ COSTS: dict[tuple[str, str], FieldCost] = {
         for name in ("name", "emails", "status", "availability", "maxChats")
     },
     ("User", "departments"): FieldCost(
-        lookup=1, shared="agent", free=DEPARTMENT_REF_FIELDS, items=_departments
+        lookup=1, shared="agent", free=ID_FIELDS, items=_departments
     ),
     # The agent listing returns whole agents: their User fields are free.
     ("UserConnection", "nodes"): FieldCost(carries="agent"),

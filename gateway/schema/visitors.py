@@ -1,4 +1,7 @@
-"""Visitor: the type, its root queries and the visitor-facing mutations."""
+"""Visitor: the type and its root queries (`visitor`, `visitorByToken`, `visitors`).
+
+The visitor-facing writes are in `visitor_writes`.
+"""
 
 from __future__ import annotations
 
@@ -13,44 +16,30 @@ from strawberry.scalars import JSON
 
 from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
-from gateway.loaders import HistoryKey
-from gateway.schema.common import (
-    Email,
-    OrderDirection,
-    Phone,
-    User,
-    sort_by,
-)
+from gateway.schema import refs
+from gateway.schema.common import Email, Phone, User
 from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import only, requested_node_fields
+from gateway.schema.lookahead import requested_node_fields
+from gateway.schema.ordering import Order, sort_of
 from gateway.schema.pagination import (
-    After,
-    Before,
+    EMPTY,
     Connection,
-    First,
-    Last,
-    paginate,
+    Listing,
+    OffsetListing,
+    connection,
+    upstream_listing,
 )
 from gateway.schema.scalars import json_value
 from gateway.upstream import visitors
-from gateway.upstream.visitors import (
-    CustomFieldValue,
-    PageVisit as PageVisitBody,
-    VisitorRegistration,
-)
+from gateway.upstream.records import VisitorRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gateway.schema.rooms import Room
-    from gateway.upstream.records import Page, RoomRecord, VisitorRecord
 
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
-# What a room's embedded `v` says about a visitor that never differs from the
-# visitor record itself. (`v.status` is the room's copy, set to offline when
-# the room closes: status always comes from the visitor record.)
-EMBEDDED_FIELDS = frozenset({"id", "rocketChatId", "username"})
 # What a `visitors.search` result carries (its projection leaves out status,
 # dates, department, agents, ...); `token` is null for agents either way.
 SEARCH_FIELDS = frozenset(
@@ -69,8 +58,6 @@ SEARCH_FIELDS = frozenset(
         "__typename",
     }
 )
-# What a `lastChat {_id, ts}` pointer already says about a room.
-CHAT_REF_FIELDS = frozenset({"id", "rocketChatId", "createdAt"})
 
 
 @strawberry.enum(description="A visitor's presence.")
@@ -152,20 +139,17 @@ class Visitor(relay.Node):
 
     @strawberry.field(description="The visitor's most recent room.")
     async def last_chat(self, info: Info) -> RoomType | None:
-        from gateway.schema.rooms import Room
-
         if self.last_chat_id is None:
             return None
-        if only(info, CHAT_REF_FIELDS):
-            return Room.from_chat_ref(self.last_chat_id, self.last_chat_at)
-        return Room.from_record(await info.context.loaders.room.load(self.last_chat_id))
+        return await refs.room(info, self.last_chat_id, self.last_chat_at)
 
-    @strawberry.field(
+    @connection(
+        Connection[RoomType],
         description=(
             "Every room of this visitor, newest first. Rocket.Chat checks "
             "access through one room: `roomId` (default: the visitor's last "
             "room) must be a room the caller may read."
-        )
+        ),
     )
     async def chat_history(
         self,
@@ -174,20 +158,14 @@ class Visitor(relay.Node):
             strawberry.ID | None,
             strawberry.argument(description="A room's global id or `_id`."),
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[RoomType] | None:
+    ) -> Listing[RoomType]:
         gate = parse_id(room_id, "Room", "roomId") if room_id else self.last_chat_id
         if gate is None:
             record = await info.context.loaders.visitor.load(self.raw_id)
             gate = record.last_chat.room_id if record.last_chat else None
         if gate is None:
-            return Connection.of([], 0, 0)
-        return await history_connection(
-            info, gate, self.raw_id, first, after, last, before
-        )
+            return EMPTY
+        return refs.visitor_rooms(info, gate, self.raw_id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -227,38 +205,6 @@ class Visitor(relay.Node):
         )
 
 
-async def history_connection(
-    info: Info,
-    room_id: str,
-    visitor_id: str,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[Room]:
-    """A visitor's rooms through the per-request chat-history loader."""
-    from gateway.schema.rooms import Room
-
-    loaders = info.context.loaders
-
-    async def fetch(offset: int, count: int) -> Page[RoomRecord]:
-        return await loaders.chat_history.load(
-            HistoryKey(
-                room_id=room_id, visitor_id=visitor_id, offset=offset, count=count
-            )
-        )
-
-    return await paginate(
-        info.context.settings,
-        fetch,
-        Room.from_record,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-
-
 @strawberry.enum(description="What visitors can be sorted by.")
 class VisitorOrderField(Enum):
     CREATED_AT = "ts"
@@ -268,74 +214,8 @@ class VisitorOrderField(Enum):
 
 
 @strawberry.input(description="How to sort visitors.")
-class VisitorOrder:
-    field: VisitorOrderField
-    direction: OrderDirection = OrderDirection.ASC
-
-
-@strawberry.input(description="A visitor custom-field value to write.")
-class CustomFieldInput:
-    key: str = strawberry.field(description="The custom field's id.")
-    value: str
-    overwrite: bool = strawberry.field(
-        default=False,
-        description="Replace an existing non-empty value; otherwise keep it.",
-    )
-
-
-@strawberry.input(
-    description=(
-        "Register a visitor, or update the one this token (or else this phone, "
-        "or else this email) already belongs to."
-    )
-)
-class RegisterVisitorInput:
-    token: str = strawberry.field(
-        description="The visitor's secret, chosen by the client; keep it private."
-    )
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    department: str | None = strawberry.field(
-        default=None, description="Department `_id` or exact name."
-    )
-    username: str | None = strawberry.field(
-        default=None, description="Only used when a new visitor is created."
-    )
-    custom_fields: list[CustomFieldInput] | None = None
-
-
-@strawberry.type(description="The visitor as written, token included.")
-class RegisterVisitorPayload:
-    visitor: Visitor
-
-
-@strawberry.input(description="A page the visitor opened, for the navigation history.")
-class RecordPageVisitInput:
-    token: str = strawberry.field(description="The visitor's token.")
-    room_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description=(
-            "The visitor's room (global id or Rocket.Chat `_id`); without it "
-            "the entry expires."
-        ),
-    )
-    change: str = strawberry.field(
-        default="url",
-        description=(
-            "What changed: Rocket.Chat stores only the kind it monitors "
-            "(`url` by default, or `title`)."
-        ),
-    )
-    title: str
-    url: str
-
-
-@strawberry.type(description="The outcome of recording a page visit.")
-class RecordPageVisitPayload:
-    recorded: bool = strawberry.field(
-        description="False when Rocket.Chat does not monitor this kind of change."
-    )
+class VisitorOrder(Order[VisitorOrderField]):
+    pass
 
 
 @strawberry.type
@@ -357,110 +237,52 @@ class VisitorQuery:
         record = await info.context.loaders.visitor_by_token.load(token)
         return Visitor.from_record(record)
 
-    @strawberry.field(
+    @connection(
+        Connection[Visitor],
         description=(
             "Visitors whose name, username or searchable custom field contains "
             "`term` (case-insensitive), or whose email or phone equals it. The "
             "search returns id, names, emails, phones, custom fields and last "
             "chat; asking for any other field costs one lookup per visitor."
-        )
+        ),
     )
-    async def visitors(
-        self,
-        info: Info,
-        term: str,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        order_by: VisitorOrder | None = None,
-    ) -> Connection[Visitor] | None:
-        ctx = info.context
-        sort = sort_by(order_by.field.value, order_by.direction) if order_by else None
+    def visitors(
+        self, info: Info, term: str, order_by: VisitorOrder | None = None
+    ) -> OffsetListing[VisitorRecord, Visitor]:
+        async def complete(found: list[VisitorRecord]) -> list[VisitorRecord]:
+            return await whole_visitors(info, found)
 
-        async def fetch(offset: int, count: int) -> Page[VisitorRecord]:
-            return await visitors.search_visitors(
-                ctx.upstream,
-                ctx.credentials,
-                term,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        async def complete(records: list[VisitorRecord]) -> list[VisitorRecord]:
-            # The search projects visitors down; fetch whole ones only when
-            # the query asks for a field the projection left out.
-            results = await asyncio.gather(
-                *(ctx.loaders.visitor.load(r.id) for r in records),
-                return_exceptions=True,
-            )
-            full: list[VisitorRecord] = []
-            for record, result in zip(records, results, strict=True):
-                if isinstance(result, NotFoundError):
-                    full.append(record)  # gone since the search: keep what we had
-                elif isinstance(result, BaseException):
-                    raise result
-                else:
-                    full.append(result)
-            return full
-
-        needs_full = not requested_node_fields(info) <= SEARCH_FIELDS
-        return await paginate(
-            ctx.settings,
-            fetch,
+        # The search projects visitors down: read whole ones only when the
+        # query asks for a field the projection left out.
+        needs_whole = not requested_node_fields(info) <= SEARCH_FIELDS
+        return upstream_listing(
+            info,
+            visitors.search_visitors,
+            term,
             Visitor.from_record,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            complete=complete if needs_full else None,
+            sort=sort_of(order_by),
+            complete=complete if needs_whole else None,
         )
 
 
-@strawberry.type
-class VisitorMutation:
-    @strawberry.mutation(
-        description="Register or update a visitor (`POST livechat/visitor`)."
+async def whole_visitors(info: Info, found: list[VisitorRecord]) -> list[VisitorRecord]:
+    """The whole records of visitors a search found, one lookup each.
+
+    A visitor gone since the search keeps what the search said of it.
+    """
+    loader = info.context.loaders.visitor
+    results = await asyncio.gather(
+        *(loader.load(record.id) for record in found), return_exceptions=True
     )
-    async def register_visitor(
-        self, info: Info, input: RegisterVisitorInput
-    ) -> RegisterVisitorPayload:
-        ctx = info.context
-        registration = VisitorRegistration(
-            token=input.token,
-            name=input.name,
-            email=input.email,
-            phone=input.phone,
-            department=input.department,
-            username=input.username,
-            custom_fields=tuple(
-                CustomFieldValue(key=f.key, value=f.value, overwrite=f.overwrite)
-                for f in input.custom_fields or ()
-            ),
-        )
-        record = await visitors.register_visitor(
-            ctx.upstream, ctx.credentials, registration
-        )
-        return RegisterVisitorPayload(visitor=Visitor.from_record(record))
+    whole: list[VisitorRecord] = []
+    for record, result in zip(found, results, strict=True):
+        if isinstance(result, NotFoundError):
+            whole.append(record)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            whole.append(result)
+    return whole
 
-    @strawberry.mutation(description="Add a page to a visitor's navigation history.")
-    async def record_page_visit(
-        self, info: Info, input: RecordPageVisitInput
-    ) -> RecordPageVisitPayload:
-        ctx = info.context
-        visit = PageVisitBody(
-            token=input.token,
-            room_id=(
-                parse_id(input.room_id, "Room", "roomId")
-                if input.room_id is not None
-                else None
-            ),
-            change=input.change,
-            title=input.title,
-            url=input.url,
-        )
-        recorded = await visitors.record_page_visit(
-            ctx.upstream, ctx.credentials, visit
-        )
-        return RecordPageVisitPayload(recorded=recorded)
+
+refs.register(VisitorRecord, Visitor.from_record)
