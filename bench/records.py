@@ -17,6 +17,9 @@ records, the boundary checks included (`_id`, the array, `total`):
   paths) in Rust, the others (dates, counts, lists of strings) as Python
   validators. Their values are checked against the declared records' first.
 
+The module is long because the pydantic variant has to spell every model
+of the three pages again; it is only a yardstick, kept beside its run.
+
 Figures are the best of `--repeat` runs of `--number` decodings each: many
 short runs, the decoders taking turns, in this thread's CPU time: the best
 run is the one least disturbed by other processes (caches, frequency).

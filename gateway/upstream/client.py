@@ -326,7 +326,9 @@ def _build(
             "A value in this request cannot be sent to Rocket.Chat "
             "(it is not valid Unicode text)."
         ) from exc
-    if len(request.url.raw_path) > MAX_URL_LENGTH:
+    except httpx.InvalidURL:  # httpx refuses URLs over 64 KB itself
+        request = None
+    if request is None or len(request.url.raw_path) > MAX_URL_LENGTH:
         raise BadUserInputError(
             f"The values of this request make an upstream URL longer than "
             f"{MAX_URL_LENGTH} bytes; send shorter ones."
