@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from gateway.loaders import HistoryKey
+from gateway.schema.connections import OffsetListing
 from gateway.schema.lookahead import only
-from gateway.schema.pagination import OffsetListing
 from gateway.upstream.records import (
     ContactRecord,
     DepartmentRecord,
