@@ -1,12 +1,14 @@
 """A bystander's latency while another client runs abusive-but-allowed queries.
 
-Run by hand: `.venv/bin/python bench/fairness.py [--requests 60] [--latency-ms 20]`.
-Starts the sandbox and one gateway (default settings, each in its own
+Run by hand: `.venv/bin/python bench/fairness.py [--requests 60]
+[--latency-ms 20] [--env GATEWAY_MAX_CONNECTIONS=16 ...]`. Starts the
+sandbox and one gateway (default settings but for `--env`, each in its own
 process). A bystander sends `{ rooms(first: 1) { totalCount } }` one after
 another, first alone, then while abusers each keep sending an operation just
 under the call budget (two aliased pages of 100 rooms with their visitors'
 details: 202 estimated calls). Prints the bystander's p50 / p99 in both
-cases and their ratio.
+cases and their ratio, and how many operations the abusers completed per
+second meanwhile.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--latency-ms", type=float, default=20)
     parser.add_argument("--abusers", type=int, default=4)
+    parser.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for the gateway"
+    )
     args = parser.parse_args()
     with sandbox() as upstream:
         login = httpx.post(
@@ -80,6 +85,7 @@ def main() -> None:
         )
         port = free_port()
         env = {"ROCKETCHAT_URL": upstream}
+        env.update(item.split("=", 1) for item in args.env)
         serve = [sys.executable, "-m", "gateway", "serve", "--port", str(port)]
         with process(serve, f"http://127.0.0.1:{port}/healthz", env) as url:
             bystander(url, headers, 5)  # warm up
@@ -92,7 +98,9 @@ def main() -> None:
             for thread in threads:
                 thread.start()
             time.sleep(1)
+            started, before = time.perf_counter(), len(sent)
             loaded = bystander(url, headers, args.requests)
+            rate = (len(sent) - before) / (time.perf_counter() - started)
             stop.set()
             for thread in threads:
                 thread.join()
@@ -100,7 +108,8 @@ def main() -> None:
     print(
         f"sandbox latency {args.latency_ms:g} ms per call; {args.requests} bystander "
         f"requests; {args.abusers} abusers sent {len(sent)} operations of 202 "
-        "estimated calls"
+        f"estimated calls ({rate:.1f} a second while measured); "
+        f"gateway env: {' '.join(args.env) or 'defaults'}"
     )
     print(f"{'bystander':28} {'p50 ms':>8} {'p99 ms':>8}")
     print(f"{'alone':28} {a50:>8.1f} {a99:>8.1f}")

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
+import faulthandler
+import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 from hypothesis import HealthCheck, given, settings
@@ -24,14 +27,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fuzz.cases import Case, cases, problems, send
 from tests.http.stack import serve_stack
 
+STALL_SECONDS = 2.0
+SLOWEST = 10  # cases kept (and printed) per mode, slowest first
 
-def run(count: int, mode: Mode, client: httpx.Client, headers: Any) -> dict[str, Any]:
+
+def run(
+    count: int,
+    mode: Mode,
+    client: httpx.Client,
+    headers: Any,
+    stalls: TextIO | None = None,
+) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "cases": 0,
         "statuses": collections.Counter(),
         "problems": [],
         "slowest_ms": 0.0,
         "times": [],
+        "slow": [],
     }
 
     @settings(
@@ -43,12 +56,22 @@ def run(count: int, mode: Mode, client: httpx.Client, headers: Any) -> dict[str,
     @given(case=cases(mode))
     def one(case: Case) -> None:
         started = time.perf_counter()
+        if stalls is not None:
+            # From a C thread, without the GIL: whatever holds the process up.
+            stalls.write(f"\n--- case: {case.body[:500]!r}\n")
+            stalls.flush()
+            faulthandler.dump_traceback_later(STALL_SECONDS, file=stalls)
         response = send(client, case, headers)
+        if stalls is not None:
+            faulthandler.cancel_dump_traceback_later()
         elapsed = (time.perf_counter() - started) * 1000
         figures["cases"] += 1
         figures["statuses"][response.status_code] += 1
         figures["times"].append(elapsed)
         figures["slowest_ms"] = max(figures["slowest_ms"], elapsed)
+        figures["slow"] = sorted(
+            [*figures["slow"], (elapsed, case)], key=lambda s: -s[0]
+        )[:SLOWEST]
         found = problems(response)
         if found:
             figures["problems"].append((case, found))
@@ -60,14 +83,26 @@ def run(count: int, mode: Mode, client: httpx.Client, headers: Any) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000, help="per mode")
+    parser.add_argument(
+        "--modes", default="positive,negative", help="hypothesis-graphql modes"
+    )
+    parser.add_argument(
+        "--stalls",
+        type=Path,
+        help=f"write every thread's stack here when an answer takes {STALL_SECONDS} s",
+    )
+    parser.add_argument(
+        "--dump", type=Path, help="write the slowest cases here, one JSON line each"
+    )
     args = parser.parse_args()
     with (
         serve_stack() as urls,
         httpx.Client(base_url=str(urls["gateway"]), timeout=60) as client,
+        args.stalls.open("w") if args.stalls else contextlib.nullcontext() as stalls,
     ):
         results = {
-            mode.name.lower(): run(args.cases, mode, client, urls["headers"])
-            for mode in (Mode.POSITIVE, Mode.NEGATIVE)
+            mode.name.lower(): run(args.cases, mode, client, urls["headers"], stalls)
+            for mode in (Mode[m.strip().upper()] for m in args.modes.split(","))
         }
     print(
         f"{'mode':9} {'cases':>6} {'5xx':>4} {'problems':>8} {'p99 ms':>7} "
@@ -85,6 +120,20 @@ def main() -> None:
     for mode, f in results.items():
         for case, found in f["problems"][:20]:
             print(mode, found, case.body[:300])
+    for mode, f in results.items():
+        for elapsed, case in f["slow"]:
+            print(f"slow {mode} {elapsed:.0f} ms", case.headers, case.body[:300])
+    if args.dump:
+        with args.dump.open("w") as out:
+            for mode, f in results.items():
+                for elapsed, case in f["slow"]:
+                    line = {
+                        "mode": mode,
+                        "ms": round(elapsed),
+                        "headers": case.headers,
+                        "body": case.body.decode("utf-8", "replace"),
+                    }
+                    out.write(json.dumps(line) + "\n")
 
 
 if __name__ == "__main__":

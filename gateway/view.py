@@ -1,23 +1,22 @@
 """The GraphQL HTTP endpoint: Strawberry's ASGI view, GraphQL-over-HTTP compliant.
 
 Strawberry answers every request `application/json` with status 200 and turns
-transport problems into plain text. This view follows the GraphQL-over-HTTP
-specification instead:
+transport problems into plain text. This view, on Strawberry's hooks, follows
+the GraphQL-over-HTTP specification instead:
 
-- the response media type is negotiated from `Accept`:
-  `application/graphql-response+json` when the client accepts it, else
-  `application/json` (also for a missing `Accept` or `*/*`), else 406;
-- with `application/graphql-response+json`, a request error (parse,
-  validation, variable coercion) is a 400 whose body has no `data` key; with
-  `application/json` it stays a 200, as legacy clients expect;
-- a mutation over GET is a 405 with `Allow: POST`; a method other than GET or
-  POST a 405 with `Allow: GET, POST`; a POST body that is not
-  `application/json` (UTF-8) a 415; a body that is not JSON a 400;
-- a body over `max_body_bytes` is a 413 (`PAYLOAD_TOO_LARGE`), refused from
-  its `Content-Length` or as soon as that many bytes arrived; a batch (a JSON
-  array) is a 400 unless `max_batch` allows that many operations;
-- every HTTP-level error is a JSON body `{"errors": [...]}` with a stable
-  `extensions.code`, never plain text.
+- the answer's media type is negotiated from `Accept` once per request
+  (`gateway.http.negotiation`); with `application/graphql-response+json` a
+  request error (parse, validation, variable coercion) is a 400 without
+  `data`, with legacy `application/json` it stays a 200;
+- a mutation over GET (any operation, with `allow_queries_via_get=False`) is
+  a 405 with `Allow: POST`, another method a 405, a body that is not UTF-8
+  `application/json` a 415, one over `max_body_bytes` a 413 (from its
+  `Content-Length` or as soon as that many bytes arrived), a batch beyond
+  `max_batch` a 400 (`gateway.http.bodies`);
+- every refusal, ours or Strawberry's, is rendered in one place
+  (`gateway.http.refusals.render`): `{"errors": [...]}` with a stable
+  `extensions.code`. GraphQL errors get their codes in the schema
+  (`gateway.schema.errors`).
 
 Persisted documents (APQ hashes, trusted `documentId`s) are resolved to a
 query string by `gateway.documents` first, so they go through the same
@@ -27,34 +26,41 @@ parse, validation and limits as any query.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import json
 from typing import TYPE_CHECKING, Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLRequestData
-from strawberry.schema.exceptions import (
-    CannotGetOperationTypeError,
-    InvalidOperationTypeError,
-)
-from strawberry.types.graphql import OperationType
 
 from gateway.config import APQ_CACHE_SIZE
 from gateway.documents import DocumentError, MemoryStore, PersistedDocuments
 from gateway.documents.resolve import BAD_REQUEST, CACHE_CONTROL
 from gateway.graphiql import render_page
-from gateway.schema.errors import request_error_code
+from gateway.http.bodies import check_body, check_operation_names, decode_json
+from gateway.http.negotiation import (
+    APPLICATION_JSON,
+    GRAPHQL_RESPONSE_JSON,
+    RequestAdapter,
+    check_json_body,
+    negotiate,
+    not_acceptable,
+)
+from gateway.http.refusals import (
+    Refusal,
+    limit_body,
+    operation_refusal,
+    render,
+    too_large,
+)
 from gateway.telemetry.requests import current
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
+    from collections.abc import Awaitable, Callable
 
     from cross_web import AsyncHTTPRequestAdapter
-    from starlette.types import Message, Receive, Scope, Send
+    from starlette.types import Receive, Scope, Send
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse
     from strawberry.http.types import QueryParams
@@ -65,110 +71,13 @@ if TYPE_CHECKING:
         [Request | WebSocket, Response | WebSocket], Awaitable[Any]
     ]
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-APPLICATION_JSON = "application/json"
-ALLOWED_METHODS = "GET, POST"
-
-# HTTP status → `extensions.code` of the error answered with it.
-HTTP_ERROR_CODES = {
-    400: "BAD_REQUEST",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-}
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 
 
-class HTTPError(Exception):
-    """A request refused before GraphQL execution, with its status and headers."""
+class GraphQLRequest(Request):
+    """A request to `/graphql` and the media type negotiated for its answer."""
 
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        headers: Mapping[str, str] | None = None,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
-        self.code = code
-
-
-def limit_body(receive: Receive, max_bytes: int) -> Receive:
-    """`receive`, raising a 413 HTTPError once the body passes `max_bytes`."""
-    seen = 0
-
-    async def limited() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > max_bytes:
-                raise too_large(max_bytes)
-        return message
-
-    return limited
-
-
-def too_large(max_bytes: int) -> HTTPError:
-    return HTTPError(413, f"The request body is larger than {max_bytes} bytes.")
-
-
-@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers
-def negotiate(accept: str | None) -> str | None:
-    """The response media type for an `Accept` header, or None if none fits.
-
-    The highest quality wins; on a tie `application/graphql-response+json` is
-    preferred. A missing or empty header means `application/json`.
-    """
-    if not accept or not accept.strip():
-        return APPLICATION_JSON
-    best: tuple[float, bool] = (0.0, False)
-    chosen: str | None = None
-    for item in accept.split(","):
-        mime, _, params = item.partition(";")
-        mime = mime.strip().lower()
-        if mime == GRAPHQL_RESPONSE_JSON:
-            candidate = GRAPHQL_RESPONSE_JSON
-        elif mime in (APPLICATION_JSON, "application/*", "*/*"):
-            candidate = APPLICATION_JSON
-        else:
-            continue
-        rank = (_quality(params), candidate == GRAPHQL_RESPONSE_JSON)
-        if rank[0] > 0 and rank > best:
-            best, chosen = rank, candidate
-    return chosen
-
-
-def _quality(params: str) -> float:
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return min(max(float(value.strip()), 0.0), 1.0)
-            except ValueError:
-                return 0.0
-    return 1.0
-
-
-def check_json_body(content_type: str | None) -> None:
-    """Refuse a POST whose body is not declared as UTF-8 `application/json`."""
-    if not content_type:
-        raise HTTPError(415, "POST requests need Content-Type: application/json.")
-    mime, _, params = content_type.partition(";")
-    if mime.strip().lower() != APPLICATION_JSON:
-        raise HTTPError(
-            415, f"Unsupported Content-Type {mime.strip()!r}; use application/json."
-        )
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        charset = value.strip().strip('"').lower()
-        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
-            raise HTTPError(415, f"Unsupported charset {charset!r}; use utf-8.")
+    media_type: str | None = APPLICATION_JSON
 
 
 @dataclasses.dataclass
@@ -178,8 +87,15 @@ class DocumentRequestData(GraphQLRequestData):
     document_id: object = None
 
 
-def error_body(message: str, code: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+def document_refusal(exc: DocumentError, media_type: str) -> Refusal:
+    """Malformed is a 400; not found / not trusted is a request error."""
+    legacy = media_type == APPLICATION_JSON and exc.code != BAD_REQUEST
+    return Refusal(
+        200 if legacy else 400,
+        exc.message,
+        code=exc.code,
+        headers={"Cache-Control": CACHE_CONTROL},
+    )
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -202,8 +118,11 @@ class GraphQLView(GraphQL[Any, None]):
     in the browser's localStorage; `documents` resolves persisted queries
     (default: APQ in an in-process store, no trusted documents).
     `max_body_bytes` and `max_batch` are the HTTP-level limits (the document
-    limits live in the schema).
+    limits live in the schema); other options (`allow_queries_via_get`) are
+    Strawberry's.
     """
+
+    request_adapter_class = RequestAdapter
 
     def __init__(
         self,
@@ -230,78 +149,36 @@ class GraphQLView(GraphQL[Any, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope, limit_body(receive, self.max_body_bytes))
-        media_type = negotiate(request.headers.get("accept")) or APPLICATION_JSON
-        record = current()
-        if record is not None:
+        request = GraphQLRequest(scope, limit_body(receive, self.max_body_bytes))
+        request.media_type = negotiate(request.headers.get("accept"))
+        media_type = request.media_type or APPLICATION_JSON
+        if (record := current()) is not None:
             record.graphql = True
         try:
             response = await self._answer(request)
-        except HTTPError as exc:
-            response = self._error(
-                exc.status, exc.message, media_type, exc.headers, exc.code
-            )
-        except HTTPException as exc:
-            response = self._error(exc.status_code, exc.reason, media_type)
         except DocumentError as exc:
-            response = self._document_error(exc, media_type)
+            refusal = document_refusal(exc, media_type)
+            response = render(refusal, media_type, self.encode_json)
+        except HTTPException as exc:
+            response = render(exc, media_type, self.encode_json)
         await response(scope, receive, send)
 
-    async def _answer(self, request: Request) -> Response:
+    async def _answer(self, request: GraphQLRequest) -> Response:
+        """Strawberry's `run`, after the refusals due before any of its work."""
         if request.method not in ("GET", "POST"):
-            raise HTTPError(
-                405,
-                f"{request.method} is not supported; use GET or POST.",
-                {"Allow": ALLOWED_METHODS},
-            )
+            raise Refusal(405, f"{request.method} is not supported; use GET or POST.")
         if request.method == "GET" and self.should_render_graphql_ide(
             self.request_adapter_class(request)
         ):
             return await self.run(request)
-        if negotiate(request.headers.get("accept")) is None:
-            raise HTTPError(
-                406,
-                f"Nothing acceptable in Accept; this endpoint answers "
-                f"{GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}.",
-            )
+        if request.media_type is None:
+            raise not_acceptable()
         if request.method == "POST":
             check_json_body(request.headers.get("content-type"))
             length = request.headers.get("content-length", "")
             if length.isdigit() and int(length) > self.max_body_bytes:
                 raise too_large(self.max_body_bytes)
         return await self.run(request)
-
-    def _error(
-        self,
-        status: int,
-        message: str,
-        media_type: str,
-        headers: Mapping[str, str] | None = None,
-        code: str | None = None,
-    ) -> Response:
-        if status == 405 and "Allow" not in (headers or {}):
-            headers = {**(headers or {}), "Allow": ALLOWED_METHODS}
-        code = code or HTTP_ERROR_CODES.get(status, "BAD_REQUEST")
-        if (record := current()) is not None:
-            record.error_codes.append(code)
-        return Response(
-            self.encode_json(error_body(message, code)),
-            status_code=status,
-            headers=dict(headers or {}),
-            media_type=f"{media_type}; charset=utf-8",
-        )
-
-    def _document_error(self, exc: DocumentError, media_type: str) -> Response:
-        """Malformed is a 400; not found / not trusted is a request error."""
-        bad = exc.code == BAD_REQUEST or media_type == GRAPHQL_RESPONSE_JSON
-        if (record := current()) is not None:
-            record.error_codes.append(exc.code)
-        return Response(
-            self.encode_json(error_body(exc.message, exc.code)),
-            status_code=400 if bad else 200,
-            headers={"Cache-Control": CACHE_CONTROL},
-            media_type=f"{media_type}; charset=utf-8",
-        )
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A GET naming a persisted document is an operation, whatever Accept says.
@@ -332,69 +209,38 @@ class GraphQLView(GraphQL[Any, None]):
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
-        accept = request.headers.get("accept")
-        sub_response.media_type = negotiate(accept) or APPLICATION_JSON
+        negotiated = request.media_type if isinstance(request, GraphQLRequest) else None
+        sub_response.media_type = negotiated or APPLICATION_JSON
         return sub_response
 
     def decode_json(self, data: str | bytes) -> object:
-        try:
-            return json.loads(data)
-        except UnicodeDecodeError as exc:
-            raise HTTPError(400, "The request body is not valid UTF-8.") from exc
-        except RecursionError as exc:
-            raise HTTPError(400, "The request body is nested too deeply.") from exc
-        except json.JSONDecodeError:
-            raise  # Strawberry answers it: 400, not JSON
-        except ValueError as exc:
-            # A number Python refuses to convert (over 4300 digits).
-            raise HTTPError(400, f"The request body holds a bad value: {exc}") from exc
+        return decode_json(data)
 
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
         try:
             return super().parse_query_params(params)
         except HTTPException as exc:
-            raise HTTPError(
+            raise Refusal(
                 400, "The `variables` and `extensions` parameters must be JSON."
             ) from exc
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # The body is decoded here and again by Strawberry (the adapter keeps
+        # the bytes): Strawberry calls `.get()` on whatever JSON it decoded,
+        # so a body that is not an object or a batch must be refused first.
         if request.method == "POST":
             body = self.parse_json(await request.get_body())
-            if not isinstance(body, dict | list):
-                raise HTTPError(
-                    400, "The request body must be a JSON object with a `query`."
-                )
-            if isinstance(body, list):
-                self.check_batch(len(body))
+            check_body(body, self.max_batch)
         else:
             body = dict(request.query_params)
         data = await super().parse_http_body(request)
-        for item in data if isinstance(data, list) else [data]:
-            if not isinstance(item.operation_name, str | None):
-                raise HTTPError(
-                    400, "The GraphQL operation's `operationName` must be a string."
-                )
+        check_operation_names(data)
         if isinstance(data, list):
             return data
         document_id = body.get("documentId") if isinstance(body, dict) else None
         return DocumentRequestData(**vars(data), document_id=document_id)
-
-    def check_batch(self, size: int) -> None:
-        """Refuse a batch (a JSON array of operations) beyond `max_batch`."""
-        if self.max_batch == 0:
-            raise HTTPError(
-                400,
-                "Batching is turned off; send one operation per request.",
-                code="BATCHING_DISABLED",
-            )
-        if size == 0 or size > self.max_batch:
-            raise HTTPError(
-                400,
-                f"A batch holds 1 to {self.max_batch} operations, got {size}.",
-                code="BATCH_TOO_LARGE",
-            )
 
     async def execute_single(
         self,
@@ -405,7 +251,7 @@ class GraphQLView(GraphQL[Any, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        allowed = OperationType.from_http(request_adapter.method)
+        """Strawberry's, on the persisted document's text, with our refusals."""
         if (record := current()) is not None:
             # Refined from the document by the schema's operation extension.
             record.operation_name = request_data.operation_name
@@ -415,29 +261,23 @@ class GraphQLView(GraphQL[Any, None]):
             getattr(request_data, "document_id", None),
         )
         try:
-            result = await self.schema.execute(
-                resolved.query,
+            result = await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
                 root_value=root_value,
-                variable_values=request_data.variables,
-                context_value=context,
-                operation_name=request_data.operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=request_data.extensions,
+                request_data=dataclasses.replace(request_data, query=resolved.query),
             )
-        except InvalidOperationTypeError as exc:
-            if request_adapter.method == "GET":
-                raise HTTPError(
-                    405,
-                    "Only queries can be sent with GET; send mutations with POST.",
-                    {"Allow": "POST"},
-                ) from exc
-            raise HTTPError(
-                400, exc.as_http_error_reason(request_adapter.method)
-            ) from exc
-        except CannotGetOperationTypeError as exc:
-            raise HTTPError(400, exc.as_http_error_reason()) from exc
-        except MissingQueryError as exc:
-            raise HTTPError(400, "No GraphQL query found in the request.") from exc
+        except HTTPException as exc:
+            refusal = operation_refusal(
+                exc,
+                request_adapter.method,
+                queries_via_get=self.allow_queries_via_get,
+            )
+            if refusal is None:
+                raise
+            raise refusal from exc
         # Stored only once it validated, as Apollo Server does: a document that
         # cannot run is not worth a slot.
         if resolved.register and resolved.query and not is_request_error(result):
@@ -448,21 +288,13 @@ class GraphQLView(GraphQL[Any, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
-        if is_request_error(result):
+        request_error = is_request_error(result)
+        if request_error:
             del processed["data"]
-            for error, formatted in zip(
-                result.errors or (), processed.get("errors") or (), strict=True
-            ):
-                if isinstance(formatted, dict):
-                    extensions = formatted.setdefault("extensions", {})
-                    extensions.setdefault("code", request_error_code(error))
         if (record := current()) is not None:
-            record.has_data = result.data is not None and not is_request_error(result)
-            for formatted in processed.get("errors") or ():
-                if not isinstance(formatted, dict):
-                    continue
-                extensions = formatted.get("extensions") or {}
-                code = extensions.get("code") if isinstance(extensions, dict) else None
+            record.has_data = result.data is not None and not request_error
+            for error in result.errors or ():
+                code = (error.extensions or {}).get("code")
                 if isinstance(code, str):
                     record.error_codes.append(code)
         return processed

@@ -23,6 +23,7 @@ RANKS = {
     "gateway.probes": 4,
     "gateway.graphiql": 5,
     "gateway.cors": 5,
+    "gateway.http": 5,
     "gateway.documents": 5,
     "gateway.schema": 6,
     "gateway.context": 7,

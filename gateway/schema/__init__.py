@@ -21,14 +21,15 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.schema.agents import AgentQuery
-from gateway.schema.chats import ChatAgentMutation, ChatQuery, ChatVisitorMutation
+from gateway.schema.chats import ChatQuery, ChatVisitorMutation
 from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.cost import DemandControl
 from gateway.schema.departments import Department, DepartmentQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
-from gateway.schema.limits import QUERY_CACHE_SIZE, RequestLimits
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.operations import OperationRecorder
+from gateway.schema.parsing import QUERY_CACHE_SIZE, RequestLimits
+from gateway.schema.room_actions import ChatAgentMutation
 from gateway.schema.room_search import RoomQuery
 from gateway.schema.rooms import Room
 from gateway.schema.scalars import DateTime

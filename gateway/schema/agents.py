@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from gateway.context import Info
 from gateway.schema.common import User
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import Connection, OffsetListing, connection
+from gateway.schema.pagination import Connection
 from gateway.upstream import agents
 from gateway.upstream.agents import AgentQuery as AgentParams
 from gateway.upstream.records import AgentRecord
-
-if TYPE_CHECKING:
-    from gateway.upstream.records import Page
 
 
 @strawberry.enum(description="What agents can be sorted by.")
@@ -63,23 +61,12 @@ class AgentQuery:
         ] = None,
         order_by: AgentOrder | None = None,
     ) -> OffsetListing[AgentRecord, User]:
-        ctx = info.context
         query = AgentParams(
             text=text,
             only_available=only_available,
             exclude_id=exclude_id or None,
             only_connected=only_connected,
         )
-        sort = sort_of(order_by)
-
-        async def fetch(offset: int, count: int) -> Page[AgentRecord]:
-            return await agents.list_agents(
-                ctx.upstream,
-                ctx.credentials,
-                query,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return OffsetListing(fetch, User.from_agent)
+        return upstream_listing(
+            info, agents.list_agents, query, User.from_agent, sort=sort_of(order_by)
+        )

@@ -18,9 +18,10 @@ from gateway.schema.common import (
     Source,
     User,
 )
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ids import load_nodes
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import Connection, OffsetListing, connection
+from gateway.schema.pagination import Connection
 from gateway.schema.scalars import json_value
 from gateway.upstream import contacts
 from gateway.upstream.records import ContactRecord, VisitorRecord
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
     from gateway.schema.rooms import Room
     from gateway.schema.visitors import Visitor
-    from gateway.upstream.records import ChannelRecord, Page
+    from gateway.upstream.records import ChannelRecord
 
 VisitorType = Annotated["Visitor", strawberry.lazy("gateway.schema.visitors")]
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
@@ -222,21 +223,14 @@ class ContactQuery:
         unknown: bool | None = None,
         order_by: ContactOrder | None = None,
     ) -> OffsetListing[ContactRecord, Contact]:
-        ctx = info.context
-        sort = sort_of(order_by)
-
-        async def fetch(offset: int, count: int) -> Page[ContactRecord]:
-            return await contacts.search_contacts(
-                ctx.upstream,
-                ctx.credentials,
-                search_text,
-                unknown=unknown,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return OffsetListing(fetch, Contact.from_record)
+        return upstream_listing(
+            info,
+            contacts.search_contacts,
+            search_text,
+            Contact.from_record,
+            sort=sort_of(order_by),
+            unknown=unknown,
+        )
 
 
 refs.register(ContactRecord, Contact.from_record)

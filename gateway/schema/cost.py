@@ -10,24 +10,14 @@ assumed: the estimate is an upper bound. An operation estimated over
 `extensions.cost {estimated, max}`; the request's Budget enforces the same
 number while it runs (COST_ACTUAL_TOO_EXPENSIVE).
 
-**Adding a field that calls Rocket.Chat** is one entry in `COSTS`, keyed by
-(GraphQL type name, field name):
-
-- `calls`: calls the field makes once, whatever it returns (a listing: 1);
-- `lookup`: calls per returned item (or for its one value) unless only
-  `free` sub-fields are asked (for a connection: the fields of its nodes);
-- `items`: how many items the field may return, from its arguments, and so
-  what its sub-selection and `lookup` are multiplied by;
-- `connection=True`: `items` comes from `first`/`last`, and `last` alone
-  costs one call more.
-
-Fields without an entry cost nothing themselves (their sub-selections still
-count). Fragments are costed once and reused, so estimating is linear.
+What each field costs is the table in prices.py (`COSTS`, and `FREE` for
+resolvers that make no call). Fragments are costed once and reused, so
+estimating is linear; a User's fields spread over several fragments may
+count its lookup more than once (an upper bound still).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -45,81 +35,14 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from gateway.schema.limits import RequestError, settings_of
-from gateway.schema.refs import CHAT_REF_FIELDS, EMBEDDED_VISITOR_FIELDS, ID_FIELDS
-from gateway.schema.visitors import SEARCH_FIELDS
+from gateway.schema.prices import COSTS, Arguments
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from graphql import DocumentNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode
 
     from gateway.config import Settings
-
-Arguments = dict[str, Any]
-# Rocket.Chat does not bound a contact's channels; real contacts have a few.
-# The runtime budget still stops a contact with more.
-CHANNELS_PER_CONTACT = 5
-
-
-def _ids(args: Arguments, settings: Settings) -> int:
-    ids = args.get("ids")
-    count = len(ids) if isinstance(ids, list) else 1
-    return min(count, settings.max_page_size)
-
-
-def _channels(args: Arguments, settings: Settings) -> int:
-    return CHANNELS_PER_CONTACT
-
-
-@dataclass(frozen=True)
-class FieldCost:
-    """What one field costs upstream (see the module docstring)."""
-
-    calls: int = 0
-    lookup: int = 0
-    free: frozenset[str] | None = None
-    items: Callable[[Arguments, Settings], int] | None = None
-    connection: bool = False
-
-
-LISTING = FieldCost(calls=1, connection=True)
-
-COSTS: dict[tuple[str, str], FieldCost] = {
-    ("Query", "node"): FieldCost(lookup=1),
-    ("Query", "nodes"): FieldCost(lookup=1, items=_ids),
-    ("Query", "visitor"): FieldCost(lookup=1),
-    ("Query", "visitorByToken"): FieldCost(lookup=1),
-    # The search projects visitors down; other fields cost a lookup each.
-    ("Query", "visitors"): FieldCost(
-        calls=1, lookup=1, free=SEARCH_FIELDS, connection=True
-    ),
-    ("Query", "rooms"): LISTING,
-    ("Query", "contacts"): LISTING,
-    ("Room", "visitor"): FieldCost(lookup=1, free=EMBEDDED_VISITOR_FIELDS),
-    ("Room", "contact"): FieldCost(lookup=1, free=ID_FIELDS),
-    ("Room", "pagesVisited"): LISTING,
-    ("Room", "visitorHistory"): LISTING,
-    ("Visitor", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
-    # Without a room to gate access through, the visitor is looked up first.
-    ("Visitor", "chatHistory"): FieldCost(calls=2, connection=True),
-    ("Contact", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
-    ("Contact", "visitors"): FieldCost(lookup=1, free=ID_FIELDS, items=_channels),
-    ("Contact", "channels"): FieldCost(items=_channels),
-    ("ContactChannel", "visitor"): FieldCost(lookup=1, free=ID_FIELDS),
-    ("ContactChannel", "lastChat"): FieldCost(lookup=1, free=CHAT_REF_FIELDS),
-    ("Mutation", "registerVisitor"): FieldCost(calls=1),
-    ("Mutation", "recordPageVisit"): FieldCost(calls=1),
-    # The agent console and the visitor widget.
-    ("Query", "departments"): LISTING,
-    ("Query", "agents"): LISTING,
-    ("Query", "chatMessages"): LISTING,
-    ("Room", "messages"): LISTING,
-    ("Mutation", "startChat"): FieldCost(calls=1),
-    ("Mutation", "sendMessage"): FieldCost(calls=1),
-    ("Mutation", "closeChat"): FieldCost(calls=1),
-    ("Mutation", "closeRoom"): FieldCost(calls=1),
-    ("Mutation", "transferRoom"): FieldCost(calls=1),
-}
 
 
 class CostEstimatedTooExpensiveError(RequestError):
@@ -163,7 +86,7 @@ class Estimator:
             for d in document.definitions
             if isinstance(d, FragmentDefinitionNode)
         }
-        self.memo: dict[str, int] = {}
+        self.memo: dict[tuple[str, str | None], int] = {}
 
     def operation(self, operation: OperationDefinitionNode) -> int:
         root = {
@@ -174,41 +97,54 @@ class Estimator:
             return 0
         return self.selections(operation.selection_set, root)
 
-    def selections(self, selection_set: SelectionSetNode, type_: Any) -> int:
+    def selections(
+        self, selection_set: SelectionSetNode, type_: Any, carried: str | None = None
+    ) -> int:
+        """Calls of a selection set; `carried`: a `shared` lookup already done."""
         total = 0
+        shared = {None, carried}
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 total += self.field(selection, type_)
+                rule = COSTS.get((getattr(type_, "name", ""), selection.name.value))
+                if rule is not None and rule.shared not in shared:
+                    shared.add(rule.shared)
+                    total += 1
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = (
                     self.schema.get_type(condition.name.value) if condition else type_
                 )
-                total += self.selections(selection.selection_set, inner)
+                total += self.selections(selection.selection_set, inner, carried)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value)
+                total += self.fragment(selection.name.value, carried)
         return total
 
-    def fragment(self, name: str) -> int:
-        if name not in self.memo:
-            self.memo[name] = 0  # a cycle would be a validation error already
+    def fragment(self, name: str, carried: str | None) -> int:
+        key = (name, carried)
+        if key not in self.memo:
+            self.memo[key] = 0  # a cycle would be a validation error already
             fragment = self.fragments.get(name)
             if fragment is not None:
                 type_ = self.schema.get_type(fragment.type_condition.name.value)
-                self.memo[name] = self.selections(fragment.selection_set, type_)
-        return self.memo[name]
+                self.memo[key] = self.selections(fragment.selection_set, type_, carried)
+        return self.memo[key]
 
     def field(self, node: FieldNode, parent: Any) -> int:
+        """A field's own calls and its sub-selection's (not `shared` ones)."""
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return 0
         definition = parent.fields.get(node.name.value)
         if definition is None:
             return 0
         child: GraphQLNamedType = get_named_type(definition.type)
-        children = (
-            self.selections(node.selection_set, child) if node.selection_set else 0
-        )
         rule = COSTS.get((parent.name, node.name.value))
+        carries = rule.carries if rule is not None else None
+        children = (
+            self.selections(node.selection_set, child, carries)
+            if node.selection_set
+            else 0
+        )
         if rule is None:
             return children
         args = self.arguments(node)

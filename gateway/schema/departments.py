@@ -11,17 +11,16 @@ from strawberry import relay
 
 from gateway.context import Info
 from gateway.schema import refs
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import Connection, OffsetListing, connection
+from gateway.schema.pagination import Connection
 from gateway.upstream import departments
 from gateway.upstream.departments import DepartmentQuery as DepartmentParams
 from gateway.upstream.records import DepartmentRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from gateway.upstream.records import Page
 
 
 @strawberry.type(
@@ -132,7 +131,6 @@ class DepartmentQuery:
         ] = None,
         order_by: DepartmentOrder | None = None,
     ) -> OffsetListing[DepartmentRecord, Department]:
-        ctx = info.context
         query = DepartmentParams(
             text=text,
             only_enabled=only_enabled,
@@ -141,19 +139,13 @@ class DepartmentQuery:
             else None,
             include_archived=include_archived,
         )
-        sort = sort_of(order_by)
-
-        async def fetch(offset: int, count: int) -> Page[DepartmentRecord]:
-            return await departments.list_departments(
-                ctx.upstream,
-                ctx.credentials,
-                query,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return OffsetListing(fetch, Department.from_record)
+        return upstream_listing(
+            info,
+            departments.list_departments,
+            query,
+            Department.from_record,
+            sort=sort_of(order_by),
+        )
 
 
 refs.register(DepartmentRecord, Department.from_record)

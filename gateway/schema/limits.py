@@ -1,7 +1,8 @@
 """Request limits: what a document may be, checked once it is parsed.
 
-`check_document` is the one place a document is measured against the
-limits; `RequestLimits`, a schema extension, runs it on every operation
+`parse_limited` (the token limit), `measure` and `check_figures` are the one
+place a document is measured against the limits, `check_variables` the one
+for `variables`; `RequestLimits` (parsing.py) runs them on every operation
 (whatever view or persisted-query store the document came from) before the
 document is cached or validated, so a refused document costs nothing later.
 
@@ -24,12 +25,15 @@ Python's stack either. Depth counts nested selection sets, as Strawberry's
 QueryDepthLimiter does (`{ rooms { totalCount } }` is 1); introspection
 subtrees (`__schema`, `__type`) are left out of it, graphql-core's own
 introspection-depth rule bounds those.
+
+The coded errors are defined here beside the checks that raise them, which
+keeps this module a little over 300 lines; the extension that runs the checks
+and the document cache are in parsing.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -45,22 +49,14 @@ from graphql import (
     parse,
     visit,
 )
-from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
 
 from gateway.config import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from graphql import DocumentNode, SelectionSetNode
 
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-# Only documents up to this length are kept in the caches, so the caches'
-# memory stays small whatever unique documents clients send.
-CACHEABLE_LENGTH = 8192
-QUERY_CACHE_SIZE = 256
 # No Int (32 bits) needs more characters than this; longer literals are
 # refused before graphql-core converts them (Python refuses > 4300 digits).
 MAX_INT_LITERAL = 32
@@ -329,41 +325,6 @@ def parse_limited(query: str, settings: Settings) -> DocumentNode:
         ) from exc
 
 
-@dataclass
-class Entry:
-    """A parsed document that passed the limits, and its validation errors."""
-
-    document: DocumentNode
-    operations: dict[str | None, Figures]
-    errors: dict[tuple[Any, ...], list[GraphQLError]]
-
-
-class DocumentCache:
-    """Parsed, measured (and validated) documents, by text; short ones only."""
-
-    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[str, int], Entry] = OrderedDict()
-        self.hits = 0
-        self.validations = 0
-
-    def get(self, key: tuple[str, int]) -> Entry | None:
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-            self.hits += 1
-        return entry
-
-    def put(self, key: tuple[str, int], entry: Entry) -> None:
-        if len(key[0]) > CACHEABLE_LENGTH:
-            return
-        self.entries[key] = entry
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-
-
-DOCUMENTS = DocumentCache()
 _DEFAULT_SETTINGS: list[Settings] = []
 
 
@@ -375,69 +336,3 @@ def settings_of(context: Any) -> Settings:
     if not _DEFAULT_SETTINGS:
         _DEFAULT_SETTINGS.append(Settings())
     return _DEFAULT_SETTINGS[0]
-
-
-class RequestLimits(SchemaExtension):
-    """Parse, limit-check, cache and validate each document (see module doc).
-
-    Replaces Strawberry's ParserCache and ValidationCache: those cache a
-    document before any limit has looked at it (and validation keyed by the
-    whole AST), which let one large document stay in memory.
-    """
-
-    def __init__(self, cache: DocumentCache = DOCUMENTS) -> None:
-        super().__init__()
-        self.cache = cache
-        self.entry: Entry | None = None
-
-    def on_operation(self) -> Iterator[None]:
-        ec = self.execution_context
-        check_variables(ec.variables, settings_of(ec.context))
-        yield
-
-    def on_parse(self) -> Iterator[None]:
-        ec = self.execution_context
-        settings = settings_of(ec.context)
-        cached = None
-        key = (ec.query or "", settings.max_tokens)
-        if ec.graphql_document is not None:  # given pre-parsed (persisted)
-            entry = Entry(ec.graphql_document, measure(ec.graphql_document), {})
-        elif not ec.query:
-            yield  # Strawberry reports the missing query
-            return
-        else:
-            cached = self.cache.get(key)
-            if cached is None:
-                document = parse_limited(ec.query, settings)
-                entry = Entry(document, measure(document), {})
-            else:
-                entry = cached
-        check_figures(entry.operations, ec.operation_name, settings)
-        if cached is None and ec.query and ec.graphql_document is None:
-            self.cache.put(key, entry)
-        self.entry = entry
-        ec.graphql_document = entry.document
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        ec = self.execution_context
-        entry = self.entry
-        if entry is None or ec.graphql_document is not entry.document:
-            yield
-            return
-        rules = tuple(ec.validation_rules)
-        errors = entry.errors.get(rules)
-        if errors is None:
-            self.cache.validations += 1
-            errors = validate_document(ec.schema._schema, entry.document, rules)
-            for error in errors:
-                # graphql-core keeps a scalar's parse exception on the error;
-                # it is the client's mistake, told in the message, not a bug.
-                error.original_error = None
-                error.extensions = {
-                    "code": VALIDATION_FAILED,
-                    **(error.extensions or {}),
-                }
-            entry.errors[rules] = errors
-        ec.pre_execution_errors = errors
-        yield

@@ -9,12 +9,13 @@ import strawberry
 
 from gateway.context import Info
 from gateway.schema.common import DateRange
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ids import parse_id
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import Connection, OffsetListing, connection
+from gateway.schema.pagination import Connection
 from gateway.schema.rooms import Room
 from gateway.upstream import rooms
-from gateway.upstream.records import Page, RoomRecord
+from gateway.upstream.records import RoomRecord
 from gateway.upstream.rooms import DateRange as DateBounds, RoomQuery as RoomParams
 
 
@@ -130,18 +131,7 @@ class RoomQuery:
         filter: RoomFilter | None = None,
         order_by: RoomOrder | None = None,
     ) -> OffsetListing[RoomRecord, Room]:
-        ctx = info.context
         params = filter.to_params() if filter else RoomParams()
-        sort = sort_of(order_by)
-
-        async def fetch(offset: int, count: int) -> Page[RoomRecord]:
-            return await rooms.list_rooms(
-                ctx.upstream,
-                ctx.credentials,
-                params,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
-        return OffsetListing(fetch, Room.from_record)
+        return upstream_listing(
+            info, rooms.list_rooms, params, Room.from_record, sort=sort_of(order_by)
+        )

@@ -18,16 +18,17 @@ from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
 from gateway.schema import refs
 from gateway.schema.common import Email, Phone, User
-from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import requested_node_fields
-from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import (
+from gateway.schema.connections import (
     EMPTY,
-    Connection,
     Listing,
     OffsetListing,
     connection,
+    upstream_listing,
 )
+from gateway.schema.ids import load_nodes, parse_id
+from gateway.schema.lookahead import requested_node_fields
+from gateway.schema.ordering import Order, sort_of
+from gateway.schema.pagination import Connection
 from gateway.schema.scalars import json_value
 from gateway.upstream import visitors
 from gateway.upstream.records import VisitorRecord
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gateway.schema.rooms import Room
-    from gateway.upstream.records import Page
 
 RoomType = Annotated["Room", strawberry.lazy("gateway.schema.rooms")]
 
@@ -249,27 +249,19 @@ class VisitorQuery:
     def visitors(
         self, info: Info, term: str, order_by: VisitorOrder | None = None
     ) -> OffsetListing[VisitorRecord, Visitor]:
-        ctx = info.context
-        sort = sort_of(order_by)
-
-        async def fetch(offset: int, count: int) -> Page[VisitorRecord]:
-            return await visitors.search_visitors(
-                ctx.upstream,
-                ctx.credentials,
-                term,
-                offset=offset,
-                count=count,
-                sort=sort,
-            )
-
         async def complete(found: list[VisitorRecord]) -> list[VisitorRecord]:
             return await whole_visitors(info, found)
 
         # The search projects visitors down: read whole ones only when the
         # query asks for a field the projection left out.
         needs_whole = not requested_node_fields(info) <= SEARCH_FIELDS
-        return OffsetListing(
-            fetch, Visitor.from_record, complete if needs_whole else None
+        return upstream_listing(
+            info,
+            visitors.search_visitors,
+            term,
+            Visitor.from_record,
+            sort=sort_of(order_by),
+            complete=complete if needs_whole else None,
         )
 
 

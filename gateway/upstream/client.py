@@ -300,22 +300,24 @@ class Upstream:
         params: Mapping[str, str | int | list[str]] | None,
         json: Any,
     ) -> httpx.Request:
+        request: httpx.Request | None
         try:
-            url = lane.url(path, params)
             request = httpx.Request(
                 method,
-                url,
+                lane.url(path, params),
                 headers=self._headers_for(lane, credentials),
                 json=json,
                 extensions={"timeout": lane.timeout},
             )
+        except httpx.InvalidURL:  # httpx refuses URLs over 64 KB itself
+            request = None
         except (UnicodeError, ValueError) as exc:
             # Lone surrogates, non-ASCII header values, numbers JSON cannot carry.
             raise BadUserInputError(
                 "A value in this request cannot be sent to Rocket.Chat "
                 "(it is not valid Unicode text)."
             ) from exc
-        if len(url.raw_path) > MAX_URL_LENGTH:
+        if request is None or len(request.url.raw_path) > MAX_URL_LENGTH:
             raise BadUserInputError(
                 f"The values of this request make an upstream URL longer than "
                 f"{MAX_URL_LENGTH} bytes; send shorter ones."

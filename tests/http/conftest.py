@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import strawberry
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from gateway.errors import UnauthenticatedError
 from gateway.graphiql import asset_routes
+from gateway.schema.errors import mask_errors
 from gateway.serving import serve_in_thread
 from gateway.view import GraphQLView
 from tests.http.stack import serve_demo_gateway
@@ -36,6 +38,11 @@ class Query:
     def secret(self) -> str:
         raise UnauthenticatedError("You must be logged in to do this.")
 
+    @strawberry.field
+    def lookalike(self) -> str | None:
+        # Worded like a parse error: its code must come from what it is.
+        raise GraphQLError("Syntax Error: not one, raised by a resolver.")
+
 
 @strawberry.type
 class Mutation:
@@ -44,15 +51,20 @@ class Mutation:
         return 1
 
 
-STANDIN_SCHEMA = strawberry.Schema(query=Query, mutation=Mutation)
+# The gateway's error extension: it, not the view, codes GraphQL errors.
+STANDIN_SCHEMA = strawberry.Schema(
+    query=Query, mutation=Mutation, extensions=[mask_errors]
+)
 
 
 async def no_context(request: Any, response: Any) -> dict[str, Any]:
     return {}
 
 
-def standin_app(*, graphiql: bool) -> Starlette:
-    view = GraphQLView(STANDIN_SCHEMA, context_getter=no_context, graphiql=graphiql)
+def standin_app(*, graphiql: bool, **options: Any) -> Starlette:
+    view = GraphQLView(
+        STANDIN_SCHEMA, context_getter=no_context, graphiql=graphiql, **options
+    )
     return Starlette(routes=[Route("/graphql", view), *asset_routes()])
 
 
@@ -70,6 +82,16 @@ def standin() -> Iterator[httpx.Client]:
 def standin_without_graphiql() -> Iterator[httpx.Client]:
     with (
         serve_in_thread(standin_app(graphiql=False)) as url,
+        httpx.Client(base_url=url) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session")
+def standin_without_get_queries() -> Iterator[httpx.Client]:
+    """The stand-in with Strawberry's `allow_queries_via_get=False`."""
+    with (
+        serve_in_thread(standin_app(graphiql=True, allow_queries_via_get=False)) as url,
         httpx.Client(base_url=url) as client,
     ):
         yield client

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gateway.view import negotiate
+from gateway.http.negotiation import negotiate
 
 if TYPE_CHECKING:
     import httpx
@@ -193,6 +193,60 @@ def test_negotiate(accept: str | None, expected: str | None) -> None:
             id="not-utf-8",
         ),
         pytest.param(
+            {
+                "content": b'{"query": "{ hello }"}',
+                "headers": {"content-type": 'Application/JSON; Charset="UTF-8"'},
+            },
+            200,
+            JSON,
+            {"data": {"hello": "world"}},
+            id="content-type-case-and-quotes",
+        ),
+        pytest.param(
+            {
+                "content": b'{"query": "{ hello }"}',
+                "headers": {"content-type": 'application/json; charset="utf-16"'},
+            },
+            415,
+            JSON,
+            http_error(
+                "Unsupported charset 'utf-16'; use utf-8.", "UNSUPPORTED_MEDIA_TYPE"
+            ),
+            id="quoted-charset-not-utf-8",
+        ),
+        pytest.param(
+            {"json": {"query": "query($n: Int) { hello }"}, "headers": ACCEPT_GRJ},
+            400,
+            GRJ,
+            {
+                "errors": [
+                    {
+                        "message": "Variable '$n' is never used.",
+                        "locations": [{"line": 1, "column": 7}],
+                        "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+                    }
+                ]
+            },
+            id="validation-error-about-a-variable",
+        ),
+        pytest.param(
+            {"json": {"query": "{ lookalike }"}, "headers": ACCEPT_GRJ},
+            200,
+            GRJ,
+            {
+                "data": {"lookalike": None},
+                "errors": [
+                    {
+                        "message": "Syntax Error: not one, raised by a resolver.",
+                        "locations": [{"line": 1, "column": 3}],
+                        "path": ["lookalike"],
+                        "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                    }
+                ],
+            },
+            id="field-error-worded-like-a-parse-error",
+        ),
+        pytest.param(
             {"content": b"{", "headers": {"content-type": "application/json"}},
             400,
             JSON,
@@ -361,3 +415,50 @@ def test_get_with_variables_that_are_not_json(standin: httpx.Client) -> None:
             "The `variables` and `extensions` parameters must be JSON.", "BAD_REQUEST"
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param(
+            "{ hello }",
+            "Queries over GET are turned off; send them with POST.",
+            id="query",
+        ),
+        pytest.param(
+            "mutation { poke }",
+            "Operations over GET are turned off; send them with POST.",
+            id="mutation",
+        ),
+    ],
+)
+def test_get_refused_without_queries_via_get(
+    standin_without_get_queries: httpx.Client, query: str, message: str
+) -> None:
+    response = standin_without_get_queries.get(
+        "/graphql", params={"query": query}, headers=ACCEPT_GRJ
+    )
+    assert (
+        response.status_code,
+        response.headers["allow"],
+        response.headers["content-type"],
+        response.json(),
+    ) == (
+        405,
+        "POST",
+        f"{GRJ}; charset=utf-8",
+        http_error(message, "METHOD_NOT_ALLOWED"),
+    )
+
+
+def test_post_and_graphiql_without_queries_via_get(
+    standin_without_get_queries: httpx.Client,
+) -> None:
+    posted = standin_without_get_queries.post("/graphql", json={"query": "{ hello }"})
+    page = standin_without_get_queries.get("/graphql", headers={"accept": BROWSER})
+    assert (posted.status_code, posted.json(), page.status_code) == (
+        200,
+        {"data": {"hello": "world"}},
+        200,
+    )
+    assert '<div id="graphiql">' in page.text

@@ -47,6 +47,12 @@ def test_oversized_number_in_the_body_is_a_400(gateway_url: str) -> None:
             {"t": "y" * 9000},
             id="term-over-url-size",
         ),
+        pytest.param(
+            # Inline, past `variables`' limit and past httpx's own URL limit.
+            '{ visitorByToken(token: "' + "z" * 70_000 + '") { id } }',
+            None,
+            id="literal-over-httpx-url-limit",
+        ),
     ],
 )
 async def test_values_that_cannot_travel_are_bad_user_input_before_any_call(
@@ -54,7 +60,7 @@ async def test_values_that_cannot_travel_are_bad_user_input_before_any_call(
     upstream: Sandbox,
     users: dict[str, dict[str, str]],
     query: str,
-    variables: dict[str, Any],
+    variables: dict[str, Any] | None,
 ) -> None:
     upstream.clear()
     body = await gql(query, variables, headers=users["admin"])

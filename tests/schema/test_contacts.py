@@ -173,29 +173,48 @@ async def test_contact_fields_and_visitors(
     )
     assert "errors" not in body, body
     paths = sorted(c.path for c in upstream.calls())
-    contact = body["data"]["node"]
     visitor_ids = [c["visitor"]["visitorId"] for c in by_id["channels"]]
-    assert contact["rocketChatId"] == by_id["_id"]
-    assert contact["name"] == by_id["name"]
-    assert contact["emails"] == by_id.get("emails", [])
-    assert contact["unknown"] == by_id.get("unknown")
-    assert [c["visitorId"] for c in contact["channels"]] == visitor_ids
-    assert [c["visitor"] for c in contact["channels"]] == [
-        {"rocketChatId": v} for v in visitor_ids
-    ]
-    assert [v["rocketChatId"] for v in contact["visitors"]] == list(
-        dict.fromkeys(visitor_ids)
-    )
-    names = [
-        rest(upstream.url, "livechat/visitors.info", admin, {"visitorId": v})[
+    names = {
+        v: rest(upstream.url, "livechat/visitors.info", admin, {"visitorId": v})[
             "visitor"
         ].get("name")
-        for v in dict.fromkeys(visitor_ids)
-    ]
-    assert [v["name"] for v in contact["visitors"]] == names
-    assert contact["lastChat"] == (
-        {"rocketChatId": by_id["lastChat"]["_id"]} if "lastChat" in by_id else None
-    )
+        for v in visitor_ids
+    }
+    manager = by_id.get("contactManager")
+    assert body == {
+        "data": {
+            "node": {
+                "rocketChatId": by_id["_id"],
+                "name": by_id["name"],
+                "emails": by_id.get("emails", []),
+                "phones": by_id.get("phones", []),
+                "unknown": by_id.get("unknown"),
+                "customFields": by_id.get("customFields"),
+                "createdAt": by_id["createdAt"],
+                "contactManager": {"rocketChatId": manager} if manager else None,
+                "channels": [
+                    {
+                        "name": c["name"],
+                        "visitorId": c["visitor"]["visitorId"],
+                        "source": {"type": c["visitor"]["source"]["type"].upper()},
+                        "blocked": c.get("blocked"),
+                        "verified": c.get("verified"),
+                        "visitor": {"rocketChatId": c["visitor"]["visitorId"]},
+                    }
+                    for c in by_id["channels"]
+                ],
+                "visitors": [
+                    {"rocketChatId": v, "name": names[v]}
+                    for v in dict.fromkeys(visitor_ids)
+                ],
+                "lastChat": (
+                    {"rocketChatId": by_id["lastChat"]["_id"]}
+                    if "lastChat" in by_id
+                    else None
+                ),
+            }
+        }
+    }
     assert paths == sorted(
         ["/api/v1/omnichannel/contacts.get"]
         + ["/api/v1/livechat/visitors.info"] * len(set(visitor_ids))

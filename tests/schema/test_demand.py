@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from gateway.config import Settings
+from gateway.sandbox import SandboxOptions, login
 from gateway.schema import schema
 from gateway.schema.cost import estimate
-from tests.conftest import GraphQLClient, start_gateway
+from gateway.schema.prices import CHANNELS_PER_CONTACT
+from tests.conftest import GraphQLClient, served_sandbox, start_gateway
 from tests.support import max_in_flight
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tests.conftest import Upstream
 
 COST = {"X-Gateway-Cost": "1"}
@@ -180,3 +185,155 @@ async def test_request_deadline_gives_partial_data_with_upstream_timeout(
     assert any(node["visitor"] is None for node in nodes)
     assert {e["extensions"]["code"] for e in body["errors"]} == {"UPSTREAM_TIMEOUT"}
     upstream.wait_for(1)
+
+
+def resolved_fields() -> set[tuple[str, str]]:
+    """(type, field) of every schema field that has a resolver of its own."""
+    from strawberry.types.base import StrawberryObjectDefinition
+
+    found = set()
+    for definition in schema.schema_converter.type_map.values():
+        object_type = definition.definition
+        if not isinstance(object_type, StrawberryObjectDefinition):
+            continue
+        for field in object_type.fields:
+            if field.base_resolver is not None:
+                name = schema.config.name_converter.get_graphql_name(field)
+                found.add((object_type.name, name))
+    return found
+
+
+def test_every_resolved_field_is_priced_or_known_free() -> None:
+    """A field with a resolver may call Rocket.Chat: it needs a COSTS entry, or
+    a FREE one saying why it makes no call."""
+    from gateway.schema.prices import COSTS, FREE
+
+    resolved = resolved_fields()
+    assert ("Room", "messages") in resolved  # the walk finds resolvers
+    unpriced = resolved - COSTS.keys() - FREE.keys()
+    assert unpriced == set(), f"add these to COSTS or FREE in prices.py: {unpriced}"
+    assert COSTS.keys() & FREE.keys() == set()
+    graphql_fields = {
+        (name, field)
+        for name, type_ in schema._schema.type_map.items()
+        for field in getattr(type_, "fields", {})
+    }
+    assert (COSTS.keys() | FREE.keys()) - graphql_fields == set()  # no stale entry
+
+
+@pytest.mark.parametrize(
+    ("query", "calls"),
+    [
+        pytest.param(
+            "{ rooms(first: 10) { nodes { servedBy { id username } } } }",
+            1,
+            id="user-mention-free",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { servedBy { name emails { address } "
+            "status } closedBy { name } } } }",
+            1 + 10 * 2,
+            id="one-agent-lookup-per-user",
+        ),
+        pytest.param(
+            "{ rooms(first: 4) { nodes { servedBy { departments { name } } } } }",
+            1 + 4 * (1 + 2),
+            id="user-departments",
+        ),
+        pytest.param(
+            "{ agents(first: 10) { nodes { name status departments { id } } "
+            "edges { node { maxChats } } } }",
+            1,
+            id="agent-listing-carries-agents",
+        ),
+        pytest.param(
+            "{ agents(first: 2) { nodes { ...U } } } "
+            "fragment U on User { departments { name } }",
+            1 + 2 * 2,
+            id="agent-departments-looked-up",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { department { id rocketChatId } } } }",
+            1,
+            id="department-ref-free",
+        ),
+        pytest.param(
+            "{ rooms(first: 10) { nodes { department { name } } } }",
+            11,
+            id="department-lookup",
+        ),
+        pytest.param(
+            "{ rooms(first: 2) { nodes { messages(first: 5) { nodes { "
+            "author { name } visitor { name } } } } } }",
+            1 + 2 * (1 + 5 * 2),
+            id="message-author-and-visitor",
+        ),
+    ],
+)
+def test_console_estimates(query: str, calls: int) -> None:
+    assert estimated(query) == calls
+
+
+# A contact with more channels than demand control assumes (CHANNELS_PER_CONTACT):
+# the estimate passes, the run-time budget has to stop the extra lookups.
+CHANNELS = 8
+TS = "2024-03-14T13:21:02.239Z"
+CROWDED_CONTACT = {
+    "users": [
+        {"_id": "rocket.cat", "username": "rocket.cat", "roles": ["bot"]},
+        {"_id": "u1", "username": "boss", "roles": ["admin"], "password": "pw"},
+    ],
+    "livechat_visitor": [
+        {"_id": f"v{i}", "token": f"t{i}", "username": f"guest-{i}",
+         "name": f"Guest {i}", "ts": TS}
+        for i in range(CHANNELS)
+    ],
+    "livechat_contact": [
+        {"_id": "c1", "name": "Crowded", "createdAt": TS, "unknown": False,
+         "channels": [
+            {"name": "widget", "verified": False, "blocked": False,
+             "visitor": {"visitorId": f"v{i}", "source": {"type": "widget"}},
+             "details": {"type": "widget"}}
+            for i in range(CHANNELS)
+        ]},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.anyio
+async def test_run_time_budget_stops_calls_the_estimate_allowed(
+    tmp_path: Path,
+) -> None:
+    fixture = tmp_path / "fixture.json"
+    fixture.write_text(json.dumps(CROWDED_CONTACT), encoding="utf-8")
+    query = "{ contacts(first: 1) { nodes { name visitors { name } } } }"
+    assert estimated(query) == 1 + CHANNELS_PER_CONTACT < 1 + CHANNELS
+    with (
+        served_sandbox(SandboxOptions(fixture=fixture)) as sandbox,
+        start_gateway(sandbox.url, max_upstream_calls=1 + CHANNELS_PER_CONTACT) as url,
+    ):
+        client = GraphQLClient(url)
+        headers = login(sandbox.url, "boss", "pw")
+        body = await client(query, headers={**headers, **COST})
+        calls = sandbox.calls(client.request_id)
+    (contact,) = body["data"]["contacts"]["nodes"]
+    assert contact["name"] == "Crowded"
+    fetched = [v for v in contact["visitors"] if v is not None]
+    assert {v["name"] for v in fetched} <= {f"Guest {i}" for i in range(CHANNELS)}
+    assert len(fetched) == CHANNELS_PER_CONTACT
+    refused = CHANNELS - CHANNELS_PER_CONTACT
+    assert len(body["errors"]) == refused
+    for error in body["errors"]:
+        assert error["extensions"] == {
+            "code": "COST_ACTUAL_TOO_EXPENSIVE",
+            "cost": {"used": 1 + CHANNELS_PER_CONTACT, "max": 1 + CHANNELS_PER_CONTACT},
+        }
+        index = error["path"][-1]
+        assert error["path"] == ["contacts", "nodes", 0, "visitors", index]
+        assert contact["visitors"][index] is None
+    assert body["extensions"]["cost"] == {
+        "estimated": 1 + CHANNELS_PER_CONTACT,
+        "used": 1 + CHANNELS_PER_CONTACT,
+        "max": 1 + CHANNELS_PER_CONTACT,
+    }
+    assert len(calls) == 1 + CHANNELS_PER_CONTACT  # none beyond the budget

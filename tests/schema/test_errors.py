@@ -11,7 +11,7 @@ import strawberry
 from gateway.errors import NotFoundError
 from gateway.schema import schema
 from gateway.schema.errors import GatewaySchema, mask_errors
-from gateway.schema.limits import DOCUMENTS
+from gateway.schema.parsing import DOCUMENTS
 from tests.conftest import GraphQLClient, start_gateway
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import pytest
 
 from gateway.config import Settings
 from gateway.schema import schema
-from gateway.schema.limits import CACHEABLE_LENGTH, DOCUMENTS
+from gateway.schema.parsing import CACHEABLE_LENGTH, DOCUMENTS
 from tests.conftest import GraphQLClient, start_gateway
 
 if TYPE_CHECKING:

@@ -133,21 +133,35 @@ async def test_visitor_by_raw_and_global_id(
     by_raw = await gql(query, {"id": raw_id}, headers=admin)
     by_global = await gql(query, {"id": global_id}, headers=admin)
     assert by_raw == by_global
-    visitor = by_raw["data"]["visitor"]
-    assert visitor["id"] == global_id
-    assert visitor["token"] is None
-    assert visitor["rocketChatId"] == raw_id
-    assert visitor["username"] == document["username"]
-    assert visitor["name"] == document.get("name")
-    assert visitor["emails"] == document.get("visitorEmails", [])
-    assert visitor["phones"] == document.get("phone", [])
-    assert visitor["customFields"] == document.get("livechatData")
-    assert visitor["status"] == document["status"].upper()
-    assert visitor["lastChat"] == (
-        {"rocketChatId": document["lastChat"]["_id"]}
-        if "lastChat" in document
-        else None
-    )
+    last_chat, last_agent = document.get("lastChat"), document.get("lastAgent")
+    assert by_raw == {
+        "data": {
+            "visitor": {
+                "id": global_id,
+                "rocketChatId": raw_id,
+                "token": None,
+                "username": document["username"],
+                "name": document.get("name"),
+                "emails": document.get("visitorEmails", []),
+                "phones": document.get("phone", []),
+                "departmentId": document.get("department"),
+                "status": document["status"].upper(),
+                "createdAt": document["ts"],
+                "updatedAt": document["_updatedAt"],
+                "lastChatAt": last_chat["ts"] if last_chat else None,
+                "customFields": document.get("livechatData"),
+                "lastAgent": (
+                    {
+                        "rocketChatId": last_agent["agentId"],
+                        "username": last_agent["username"],
+                    }
+                    if last_agent
+                    else None
+                ),
+                "lastChat": {"rocketChatId": last_chat["_id"]} if last_chat else None,
+            }
+        }
+    }
 
 
 @pytest.mark.anyio

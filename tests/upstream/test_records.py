@@ -1,24 +1,37 @@
-"""Records: tolerant parsing of REST JSON, renames, and the token rule."""
+"""Records: tolerant parsing of REST JSON, renames, the token rule, the decoder."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from gateway.errors import UpstreamError
 from gateway.upstream.records import (
     AgentRecord,
     AttachmentRecord,
     ChatMessageRecord,
+    ChatRefRecord,
     ContactRecord,
+    DepartmentRecord,
+    PageVisitRecord,
+    Record,
     RoomRecord,
+    SourceRecord,
     UserRefRecord,
     VisitorRecord,
+    derived,
+    key,
+    nested,
     page_of,
     parse_date,
+    record_id,
 )
+from gateway.upstream.records.values import as_int, as_str
 
 WHEN = datetime(2024, 3, 14, 13, 21, 2, 239000, tzinfo=UTC)
+WHEN_MS = 1710422462239
 
 
 @pytest.mark.parametrize(
@@ -34,7 +47,9 @@ def test_dates(value: object) -> None:
     assert parse_date(value) == WHEN
 
 
-@pytest.mark.parametrize("value", [None, "yesterday", True, [], {}])
+@pytest.mark.parametrize(
+    "value", [None, "yesterday", True, [], {}, 1e300, float("nan"), {"$date": "x"}]
+)
 def test_bad_dates_are_none(value: object) -> None:
     assert parse_date(value) is None
 
@@ -126,7 +141,6 @@ def test_a_visitor_message_keeps_no_token_and_parses_attachments() -> None:
     )
     assert message == ChatMessageRecord(
         id="m1",
-        room_id="r1",
         text="see file",
         created_at=WHEN,
         author=UserRefRecord(id="v1", username="guest-1", name="Ann"),
@@ -167,3 +181,178 @@ def test_an_agent_list_item_tolerates_null_keys() -> None:
         max_chats=3,
         department_ids=("d1",),
     )
+
+
+def test_wrong_types_fall_back_to_what_absent_keys_give() -> None:
+    room = RoomRecord.from_json(
+        {
+            "_id": "r1",
+            "t": 1,
+            "v": "v1",
+            "fname": ["Alice"],
+            "msgs": "3",
+            "usersCount": float("inf"),
+            "ts": "yesterday",
+            "lm": True,
+            "open": "yes",
+            "closedBy": "u1",
+            "servedBy": [],
+            "departmentId": 7,
+            "department": {"_id": "d1", "name": "Sales"},
+            "source": "widget",
+            "tags": "a",
+            "livechatData": [],
+            "onHold": 1,
+            "waitingResponse": "no",
+            "lastMessage": 5,
+            "u": None,
+        }
+    )
+    assert room == RoomRecord(id="r1")
+
+
+def test_counts_take_integers_and_truncate_floats() -> None:
+    assert [as_int(v) for v in (3, 3.9, -2.0, True, "3", float("nan"))] == [
+        3,
+        3,
+        -2,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_a_record_read_directly_needs_its_id() -> None:
+    with pytest.raises(UpstreamError) as caught:
+        ChatMessageRecord.from_json({"msg": "hi"})
+    assert caught.value.extensions == {
+        "code": "UPSTREAM_ERROR",
+        "upstreamStatus": 200,
+    }
+
+
+def test_an_embedded_record_without_its_id_is_none() -> None:
+    contact = ContactRecord.from_json(
+        {"_id": "c1", "lastChat": {"ts": 1710422462239}, "channels": [{"_id": 3}, 4]}
+    )
+    visitor = VisitorRecord.from_json(
+        {"_id": "v1", "lastChat": {"_id": "", "ts": 1710422462239}}
+    )
+    assert (contact.last_chat, visitor.last_chat) == (None, None)
+    assert [c.name for c in contact.channels] == [None]
+    assert VisitorRecord.from_json(
+        {"_id": "v1", "lastChat": {"_id": "r1", "ts": 1710422462239}}
+    ).last_chat == ChatRefRecord(room_id="r1", created_at=WHEN)
+
+
+def test_dotted_keys_reach_into_nested_objects_and_tolerate_gaps() -> None:
+    page = {"navigation": {"page": {"title": "Prices", "location": {"href": "/p"}}}}
+    assert PageVisitRecord.from_json({"_id": "m1", **page}) == PageVisitRecord(
+        id="m1", title="Prices", url="/p"
+    )
+    broken = {"navigation": {"page": "Prices"}}
+    assert PageVisitRecord.from_json({"_id": "m1", **broken}) == PageVisitRecord(
+        id="m1"
+    )
+
+
+def test_a_renamed_variant_reads_its_own_key() -> None:
+    visitor = VisitorRecord.from_json(
+        {
+            "_id": "v1",
+            "lastAgent": {
+                "agentId": "u1",
+                "_id": "x",
+                "username": "ann",
+                "ts": WHEN_MS,
+            },
+        }
+    )
+    assert visitor.last_agent == UserRefRecord(id="u1", username="ann", at=WHEN)
+
+
+def test_the_key_map_of_a_record_is_complete() -> None:
+    entries = {name for name, *_ in RoomRecord.decoder.flat} | {
+        name for name, *_ in RoomRecord.decoder.deep
+    }
+    assert RoomRecord.decoder.id == ("id", "_id")
+    # Every other field is keyed but the department, derived from two keys.
+    fields = set(RoomRecord.__dataclass_fields__) - {"id", "department"}
+    assert entries == fields
+
+
+def test_a_field_without_a_key_is_refused_at_class_creation() -> None:
+    with pytest.raises(TypeError, match=r"Forgotten.count has no JSON key"):
+
+        class Forgotten(Record):
+            id: str = record_id()
+            count: int | None = None
+
+
+def test_a_variant_naming_an_unknown_field_is_refused() -> None:
+    with pytest.raises(TypeError, match="VisitorRecord has no keyed field nmae"):
+        nested(VisitorRecord, only=("nmae",))
+    with pytest.raises(TypeError, match="UserRefRecord has no keyed field ident"):
+        nested(UserRefRecord, rename={"ident": "agentId"})
+
+
+@pytest.mark.parametrize(
+    ("path", "coerce"),
+    [("a..b", as_str), (".a", as_str), ("", as_str), ("a", "as_str")],
+)
+def test_a_malformed_key_is_refused(path: str, coerce: Any) -> None:
+    with pytest.raises(TypeError):
+        key(path, coerce)
+
+
+def test_a_coercer_with_a_mutable_fallback_is_refused() -> None:
+    with pytest.raises(ValueError, match="mutable default"):
+
+        class Shared(Record):
+            items: list[str] = key("items", lambda v: v if isinstance(v, list) else [])
+
+
+def test_a_record_is_a_frozen_dataclass_with_derived_defaults() -> None:
+    class Probe(Record):
+        id: str = record_id()
+        label: str | None = key("meta.label", as_str)
+        extra: tuple[str, ...] = derived(())
+
+    probe = Probe.from_json({"_id": "p", "meta": {"label": "L"}, "extra": ["x"]})
+    assert probe == Probe(id="p", label="L")
+    with pytest.raises(AttributeError):
+        probe.label = "M"  # type: ignore[misc]
+
+
+def test_a_department_is_only_made_from_its_id() -> None:
+    listed = RoomRecord.from_json(
+        {"_id": "r", "departmentId": "d1", "department": {"name": 5}}
+    )
+    named = RoomRecord.from_json({"_id": "r", "department": {"_id": "d1"}})
+    assert (listed.department, named.department) == (DepartmentRecord(id="d1"), None)
+    assert RoomRecord.from_json(
+        {"_id": "r", "source": {"type": "api", "id": "x", "label": "L", "more": 1}}
+    ).source == SourceRecord(type="api", id="x", label="L")
+
+
+def test_decoding_gives_what_the_constructor_gives() -> None:
+    data = {"_id": "d1", "name": "Sales", "numAgents": 2.0, "chatClosingTags": ["x"]}
+    decoded = DepartmentRecord.from_json(data)
+    made = DepartmentRecord(id="d1", name="Sales", agent_count=2, closing_tags=("x",))
+    assert (decoded, hash(decoded), repr(decoded)) == (made, hash(made), repr(made))
+    assert vars(decoded) == vars(made)
+
+
+def test_a_derived_value_must_name_a_derived_field() -> None:
+    with pytest.raises(TypeError, match="RoomRecord has no derived field departmnt"):
+        RoomRecord.decode({"_id": "r"}, departmnt=None)
+
+
+def test_a_record_may_not_have_a_post_init() -> None:
+    with pytest.raises(TypeError, match="skip __post_init__"):
+
+        class Checked(Record):
+            id: str = record_id()
+
+            def __post_init__(self) -> None:
+                raise AssertionError

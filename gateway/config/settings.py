@@ -1,22 +1,19 @@
-"""Settings: the only place the gateway reads its environment."""
+"""Settings: every setting, its default, bounds and description, and its checks.
+
+One class with one field per setting, as pydantic-settings wants it; its
+length is the number of settings (README "Settings"), not several concepts.
+"""
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import json
-import os
 import re
 from pathlib import Path  # noqa: TC003 - pydantic reads it at runtime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, HttpUrl, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from pydantic_core import ErrorDetails
+from pydantic import Field, HttpUrl, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_UPSTREAM_TIMEOUT = 5.0
 DEFAULT_PAGE_SIZE = 25
@@ -38,7 +35,7 @@ REQUEST_TIMEOUT = 15.0
 MAX_BATCH = 0
 READINESS_CACHE_SECONDS = 5.0
 ENV_PREFIX = "GATEWAY_"
-MASK = "********"
+MASK = "********"  # how a secret value is shown
 CORS_MAX_AGE = 600
 APQ_CACHE_SIZE = 1000
 APQ_TTL = 86400
@@ -318,10 +315,6 @@ class Settings(BaseSettings):
         return self
 
 
-class ConfigError(Exception):
-    """A setting is invalid; the message is one line naming its variable."""
-
-
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -335,137 +328,3 @@ def env_name(field: str) -> str:
 def is_secret(field: str) -> bool:
     extra = Settings.model_fields[field].json_schema_extra
     return isinstance(extra, dict) and bool(extra.get("secret"))
-
-
-def load_settings(
-    overrides: Mapping[str, Any] | None = None, *, options: Mapping[str, str] = {}
-) -> Settings:
-    """Settings from the environment and `overrides`, or a one-line ConfigError.
-
-    `options` names the command-line option an override came from, so the
-    message points at what the user typed.
-    """
-    overrides = dict(overrides or {})
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        raise ConfigError(_explain(exc.errors()[0], options)) from None
-    except SettingsError as exc:
-        field = next(
-            (name for name in Settings.model_fields if f'"{name}"' in str(exc)), None
-        )
-        if field is None:
-            raise ConfigError(str(exc)) from None
-        raise ConfigError(f"{env_name(field)} must be a JSON object") from None
-
-
-def _explain(error: ErrorDetails, options: Mapping[str, str]) -> str:
-    location = [part for part in error["loc"] if isinstance(part, str)]
-    if not location:  # a rule across settings: its message names them
-        return error["msg"].removeprefix("Value error, ")
-    field = next(
-        (
-            name
-            for name in Settings.model_fields
-            if location[0] in (name, env_name(name))
-        ),
-        location[0],
-    )
-    name = options.get(field) or (
-        env_name(field) if field in Settings.model_fields else field
-    )
-    value = error.get("input")
-    if field in Settings.model_fields and is_secret(field):
-        shown = MASK
-    elif isinstance(value, str) and value and not any(c.isspace() for c in value):
-        shown = value
-    else:
-        shown = repr(value)
-    return f"{name} {_rule(field, error)}, got {shown}"
-
-
-def _rule(field: str, error: ErrorDetails) -> str:
-    kind = error["type"]
-    context = error.get("ctx") or {}
-    if kind in (
-        "greater_than",
-        "greater_than_equal",
-        "less_than",
-        "less_than_equal",
-    ):
-        bounds: dict[str, Any] = {}
-        for item in Settings.model_fields[field].metadata:
-            for key in ("ge", "gt", "le", "lt"):
-                if getattr(item, key, None) is not None:
-                    bounds[key] = getattr(item, key)
-        if "ge" in bounds and "le" in bounds:
-            return f"must be between {bounds['ge']} and {bounds['le']}"
-        rules = {
-            "gt": "greater than",
-            "ge": "at least",
-            "lt": "less than",
-            "le": "at most",
-        }
-        return " and ".join(f"must be {rules[k]} {v}" for k, v in bounds.items())
-    if kind == "literal_error":
-        return f"must be one of {context.get('expected', '')}"
-    if kind in ("int_parsing", "int_from_float", "int_type"):
-        return "must be a whole number"
-    if kind in ("float_parsing", "float_type", "finite_number"):
-        return "must be a number"
-    if kind in ("bool_parsing", "bool_type"):
-        return "must be true or false"
-    if kind.startswith("url"):
-        return "must be an http:// or https:// URL"
-    if kind in ("dict_type", "json_invalid", "json_type"):
-        return "must be a JSON object"
-    message = error["msg"].removeprefix("Value error, ")
-    return message if message.startswith("must ") else f"must be valid ({message})"
-
-
-def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
-    """A warning for each GATEWAY_* variable that is no setting, with a guess."""
-    environ = os.environ if environ is None else environ
-    known = {env_name(field) for field in Settings.model_fields}
-    warnings = []
-    for name in sorted(environ):
-        if name.startswith(ENV_PREFIX) and name not in known:
-            # Compared without the shared prefix, which would make all look alike.
-            stems = {
-                known_name.removeprefix(ENV_PREFIX): known_name for known_name in known
-            }
-            guess = difflib.get_close_matches(
-                name.removeprefix(ENV_PREFIX), stems, n=1, cutoff=0.6
-            )
-            hint = f"; did you mean {stems[guess[0]]}?" if guess else ""
-            warnings.append(f"{name} is not a setting and is ignored{hint}")
-    return warnings
-
-
-def effective(settings: Settings) -> list[tuple[str, str, str]]:
-    """(variable, value, source) of every setting, secrets masked."""
-    rows = []
-    for field in Settings.model_fields:
-        value = getattr(settings, field)
-        name = env_name(field)
-        source = "environment" if name in os.environ else "default"
-        if field in settings.model_fields_set and name not in os.environ:
-            source = "command line"
-        rows.append((name, _show(field, value), source))
-    return rows
-
-
-def _show(field: str, value: Any) -> str:
-    if value is None:
-        return "(unset)"
-    if is_secret(field):
-        return MASK
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    # A URL's password (Rocket.Chat's, Redis') is masked, the rest shown.
-    return _URL_PASSWORD.sub(rf"\1{MASK}@", str(value))
-
-
-_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/@]*@", re.IGNORECASE)
