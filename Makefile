@@ -41,9 +41,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest worker per core (pytest-xdist); each starts its own sandbox.
 # PYTEST_FLAGS=--run-slow also runs the tests marked `slow` (CI does).
 pytest: $(STAMP) $(ASSETS)
-	$(BIN)/pytest $(PYTEST_FLAGS)
+	$(BIN)/pytest -n auto $(PYTEST_FLAGS)
 
 node-test: $(STAMP) $(ASSETS)
 	node --test --test-concurrency=1 tests/node/

@@ -1,15 +1,16 @@
 """The floor: a bare pass-through proxy making the optimal calls, no GraphQL.
 
-Starlette + the gateway's HTTP client (an `httpx.AsyncClient` over
-`AiohttpTransport`, or another transport for comparison), served by uvicorn
-as `rc-gateway serve` serves the gateway. Each scenario of `bench/perf.py`
+Starlette + the gateway's HTTP client (`Upstream.request`: an httpx request
+handed to `AiohttpTransport`, exactly as the gateway calls; or, for
+comparison, `httpx.AsyncClient.request` over a chosen transport), served by
+uvicorn as `rc-gateway serve` serves the gateway. Each scenario of `bench/perf.py`
 has a route here that reads the request, forwards the caller's credentials,
 makes the fewest REST calls the data needs (all lookups of a wave at once),
 and writes the same JSON `data` the gateway answers, by hand. Whatever the
 gateway spends beyond this is the price of GraphQL and of our own code.
 
     python bench/floor.py --upstream http://127.0.0.1:3000 --port 8100 \
-        [--transport aiohttp|httpcore|httpx-aiohttp|raw-aiohttp]
+        [--transport upstream|aiohttp|httpcore|httpx-aiohttp|raw-aiohttp]
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from gateway.config import Settings
+from gateway.errors import GatewayError
+from gateway.upstream.client import Credentials, Upstream
 from gateway.upstream.transport import AiohttpTransport
 
 if TYPE_CHECKING:
@@ -97,6 +101,9 @@ def make_client(upstream: str, transport: str) -> Any:
 
         return raw_fetch, raw_close
 
+    if transport == "upstream":
+        return upstream_client(upstream)
+
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     chosen: httpx.AsyncBaseTransport
     if transport == "aiohttp":
@@ -116,6 +123,29 @@ def make_client(upstream: str, transport: str) -> Any:
         return response.json()
 
     return fetch, client.aclose
+
+
+def upstream_client(upstream: str) -> Any:
+    """The gateway's own client: `Upstream.request`, no budget, no telemetry."""
+    stack = contextlib.AsyncExitStack()
+    opened: list[Upstream] = []
+
+    async def fetch(method: str, path: str, hdrs: Any, body: Any) -> Any:
+        if not opened:
+            opened.append(
+                await stack.enter_async_context(Upstream.open(upstream, Settings()))
+            )
+        credentials = Credentials(
+            auth_token=hdrs.get("x-auth-token"),
+            user_id=hdrs.get("x-user-id"),
+            request_id=hdrs.get("x-request-id"),
+        )
+        try:
+            return await opened[0].request(method, path, credentials, json=body)
+        except GatewayError:
+            return {}  # what cannot be read is null, as the gateway answers it
+
+    return fetch, stack.aclose
 
 
 def build_app(upstream: str, transport: str) -> Starlette:
@@ -275,8 +305,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument(
         "--transport",
-        default="aiohttp",
-        choices=["aiohttp", "httpcore", "httpx-aiohttp", "raw-aiohttp"],
+        default="upstream",
+        choices=["upstream", "aiohttp", "httpcore", "httpx-aiohttp", "raw-aiohttp"],
     )
     args = parser.parse_args()
     app = build_app(args.upstream, args.transport)

@@ -4,7 +4,7 @@ Run by hand (needs Debian's `nginx` and `wrk`):
 
     .venv/bin/python bench/perf.py [--duration 8] [--connections 16]
         [--baseline DIR] [--upstreams fast,sandbox,20ms] [--scenarios a,b,c,d,m]
-        [--targets gateway,floor] [--floor-transport aiohttp]
+        [--targets gateway,floor] [--floor-transport upstream]
 
 Scenarios: (a) 25 rooms x 11 scalar fields, (b) one visitor by id, (c) 25
 rooms each with its visitor's name and emails, (d) the agent console: 25
@@ -342,7 +342,7 @@ def main() -> None:
     parser.add_argument("--upstreams", default="fast,sandbox,20ms")
     parser.add_argument("--scenarios", default="a,b,c,d,m")
     parser.add_argument("--targets", default="gateway,floor")
-    parser.add_argument("--floor-transport", default="aiohttp")
+    parser.add_argument("--floor-transport", default="upstream")
     args = parser.parse_args()
     scenarios = args.scenarios.split(",")
     targets = args.targets.split(",")

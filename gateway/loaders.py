@@ -1,5 +1,8 @@
 """Loaders: one DataLoader per batchable upstream call, made fresh per request.
 
+Each loader is built on first use: most queries use one or two of them, and
+a request pays for none it does not touch.
+
 Rocket.Chat has no batch endpoints, so a batch is a concurrent fan-out of
 single calls; the request's Budget (every call of the request, lists
 included, goes through it) bounds how many are in flight at once.
@@ -11,6 +14,7 @@ Nothing is cached beyond the request the loaders were built for.
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -79,54 +83,86 @@ class Loaders:
     """The per-request DataLoaders, bound to one caller's credentials."""
 
     def __init__(self, upstream: Upstream, credentials: Credentials) -> None:
-        async def visitor(visitor_id: str) -> VisitorRecord:
-            return await visitors.get_visitor(upstream, credentials, visitor_id)
+        self._upstream = upstream
+        self._credentials = credentials
 
-        async def visitor_by_token(token: str) -> VisitorRecord:
-            return await visitors.get_visitor_by_token(upstream, credentials, token)
+    @functools.cached_property
+    def visitor(self) -> DataLoader[str, VisitorRecord]:
+        return DataLoader(fan_out(self._visitor))
 
-        async def room(room_id: str) -> RoomRecord:
-            return await rooms.get_room(upstream, credentials, room_id)
+    @functools.cached_property
+    def visitor_by_token(self) -> DataLoader[str, VisitorRecord]:
+        return DataLoader(fan_out(self._visitor_by_token))
 
-        async def contact(contact_id: str) -> ContactRecord:
-            return await contacts.get_contact(upstream, credentials, contact_id)
+    @functools.cached_property
+    def room(self) -> DataLoader[str, RoomRecord]:
+        return DataLoader(fan_out(self._room))
 
-        async def pages_visited(key: PagesKey) -> Page[PageVisitRecord]:
-            return await visitors.list_pages_visited(
-                upstream, credentials, key.room_id, offset=key.offset, count=key.count
-            )
+    @functools.cached_property
+    def contact(self) -> DataLoader[str, ContactRecord]:
+        return DataLoader(fan_out(self._contact))
 
-        async def chat_history(key: HistoryKey) -> Page[RoomRecord]:
-            return await visitors.chat_history(
-                upstream,
-                credentials,
-                key.room_id,
-                key.visitor_id,
-                offset=key.offset,
-                count=key.count,
-            )
+    @functools.cached_property
+    def pages_visited(self) -> DataLoader[PagesKey, Page[PageVisitRecord]]:
+        return DataLoader(fan_out(self._pages_visited))
 
-        async def department(department_id: str) -> DepartmentRecord:
-            return await departments.get_department(
-                upstream, credentials, department_id
-            )
+    @functools.cached_property
+    def chat_history(self) -> DataLoader[HistoryKey, Page[RoomRecord]]:
+        return DataLoader(fan_out(self._chat_history))
 
-        async def agent(username: str) -> AgentRecord | None:
-            # No lookup by id exists: search the username, keep the exact match.
-            page = await agents.list_agents(
-                upstream,
-                credentials,
-                AgentQuery(text=username),
-                offset=0,
-                count=AGENT_SEARCH_PAGE,
-            )
-            return next((a for a in page.items if a.username == username), None)
+    @functools.cached_property
+    def department(self) -> DataLoader[str, DepartmentRecord]:
+        return DataLoader(fan_out(self._department))
 
-        self.visitor = DataLoader(fan_out(visitor))
-        self.department = DataLoader(fan_out(department))
-        self.agent = DataLoader(fan_out(agent))
-        self.visitor_by_token = DataLoader(fan_out(visitor_by_token))
-        self.room = DataLoader(fan_out(room))
-        self.contact = DataLoader(fan_out(contact))
-        self.pages_visited = DataLoader(fan_out(pages_visited))
-        self.chat_history = DataLoader(fan_out(chat_history))
+    @functools.cached_property
+    def agent(self) -> DataLoader[str, AgentRecord | None]:
+        return DataLoader(fan_out(self._agent))
+
+    async def _visitor(self, visitor_id: str) -> VisitorRecord:
+        return await visitors.get_visitor(self._upstream, self._credentials, visitor_id)
+
+    async def _visitor_by_token(self, token: str) -> VisitorRecord:
+        return await visitors.get_visitor_by_token(
+            self._upstream, self._credentials, token
+        )
+
+    async def _room(self, room_id: str) -> RoomRecord:
+        return await rooms.get_room(self._upstream, self._credentials, room_id)
+
+    async def _contact(self, contact_id: str) -> ContactRecord:
+        return await contacts.get_contact(self._upstream, self._credentials, contact_id)
+
+    async def _pages_visited(self, key: PagesKey) -> Page[PageVisitRecord]:
+        return await visitors.list_pages_visited(
+            self._upstream,
+            self._credentials,
+            key.room_id,
+            offset=key.offset,
+            count=key.count,
+        )
+
+    async def _chat_history(self, key: HistoryKey) -> Page[RoomRecord]:
+        return await visitors.chat_history(
+            self._upstream,
+            self._credentials,
+            key.room_id,
+            key.visitor_id,
+            offset=key.offset,
+            count=key.count,
+        )
+
+    async def _department(self, department_id: str) -> DepartmentRecord:
+        return await departments.get_department(
+            self._upstream, self._credentials, department_id
+        )
+
+    async def _agent(self, username: str) -> AgentRecord | None:
+        # No lookup by id exists: search the username, keep the exact match.
+        page = await agents.list_agents(
+            self._upstream,
+            self._credentials,
+            AgentQuery(text=username),
+            offset=0,
+            count=AGENT_SEARCH_PAGE,
+        )
+        return next((a for a in page.items if a.username == username), None)

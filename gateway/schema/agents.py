@@ -9,13 +9,9 @@ import strawberry
 
 from gateway.context import Info
 from gateway.schema.common import User
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    connection,
-    upstream_listing,
-)
+from gateway.schema.pagination import Connection
 from gateway.upstream import agents
 from gateway.upstream.agents import AgentQuery as AgentParams
 from gateway.upstream.records import AgentRecord

@@ -18,14 +18,10 @@ from gateway.schema.common import (
     Source,
     User,
 )
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ids import load_nodes
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    connection,
-    upstream_listing,
-)
+from gateway.schema.pagination import Connection
 from gateway.schema.scalars import json_value
 from gateway.upstream import contacts
 from gateway.upstream.records import ContactRecord, VisitorRecord

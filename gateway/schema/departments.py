@@ -11,14 +11,10 @@ from strawberry import relay
 
 from gateway.context import Info
 from gateway.schema import refs
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ids import load_nodes, parse_id
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    connection,
-    upstream_listing,
-)
+from gateway.schema.pagination import Connection
 from gateway.upstream import departments
 from gateway.upstream.departments import DepartmentQuery as DepartmentParams
 from gateway.upstream.records import DepartmentRecord

@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from gateway.loaders import HistoryKey
+from gateway.schema.connections import OffsetListing
 from gateway.schema.lookahead import only
-from gateway.schema.pagination import OffsetListing
 from gateway.upstream.records import (
     ContactRecord,
     DepartmentRecord,
@@ -84,9 +84,7 @@ async def visitor(
 async def room(info: Info, room_id: str, created_at: datetime | None) -> Room:
     """A room from a `lastChat` pointer: the pointer when it is enough."""
     if only(info, CHAT_REF_FIELDS):
-        return build(
-            RoomRecord(id=room_id, type="l", visitor=None, created_at=created_at)
-        )
+        return build(RoomRecord(id=room_id, visitor=None, created_at=created_at))
     return build(await info.context.loaders.room.load(room_id))
 
 

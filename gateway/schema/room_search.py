@@ -9,14 +9,10 @@ import strawberry
 
 from gateway.context import Info
 from gateway.schema.common import DateRange
+from gateway.schema.connections import OffsetListing, connection, upstream_listing
 from gateway.schema.ids import parse_id
 from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import (
-    Connection,
-    OffsetListing,
-    connection,
-    upstream_listing,
-)
+from gateway.schema.pagination import Connection
 from gateway.schema.rooms import Room
 from gateway.upstream import rooms
 from gateway.upstream.records import RoomRecord

@@ -19,15 +19,11 @@ from gateway.context import Info
 from gateway.loaders import PagesKey
 from gateway.schema import refs
 from gateway.schema.common import Source, User
+from gateway.schema.connections import EMPTY, Listing, OffsetListing, connection
 from gateway.schema.ids import load_nodes
-from gateway.schema.messages import MessageConnection, MessageListing, MessageOrder
-from gateway.schema.pagination import (
-    EMPTY,
-    Connection,
-    Listing,
-    OffsetListing,
-    connection,
-)
+from gateway.schema.message_pages import MessageConnection, MessageListing
+from gateway.schema.messages import MessageOrder
+from gateway.schema.pagination import Connection
 from gateway.schema.scalars import json_value
 from gateway.upstream import messages
 from gateway.upstream.records import PageVisitRecord, RoomRecord

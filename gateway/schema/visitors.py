@@ -18,17 +18,17 @@ from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
 from gateway.schema import refs
 from gateway.schema.common import Email, Phone, User
-from gateway.schema.ids import load_nodes, parse_id
-from gateway.schema.lookahead import requested_node_fields
-from gateway.schema.ordering import Order, sort_of
-from gateway.schema.pagination import (
+from gateway.schema.connections import (
     EMPTY,
-    Connection,
     Listing,
     OffsetListing,
     connection,
     upstream_listing,
 )
+from gateway.schema.ids import load_nodes, parse_id
+from gateway.schema.lookahead import requested_node_fields
+from gateway.schema.ordering import Order, sort_of
+from gateway.schema.pagination import Connection
 from gateway.schema.scalars import json_value
 from gateway.upstream import visitors
 from gateway.upstream.records import VisitorRecord

@@ -2,7 +2,15 @@
 
 Every REST call the gateway makes goes through `Upstream.request`, which
 attaches the caller's credentials per call, unwraps Rocket.Chat's `success`
-envelope and turns every failure into a `GatewayError`.
+envelope and turns every failure into a `GatewayError` (the table is in
+`answers.py`; this module only builds and sends).
+
+A call is an `httpx.Request` handed straight to the client's transport:
+what every call through one client shares (its base URL, default headers,
+timeouts, transport) is read once into a `_Lane`, and a request's headers
+are built once per caller, not merged per call. `AsyncClient.send` would add
+nothing the gateway uses (no auth flow, no redirects, no cookies: one pool
+serves every caller) and cost about as much as the transport itself.
 """
 
 from __future__ import annotations
@@ -10,12 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import email.utils
+import functools
 import itertools
 import json
-import math
-import re
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -25,17 +30,12 @@ import httpx
 from gateway.config import DEFAULT_UPSTREAM_TIMEOUT, MAX_CONNECTIONS
 from gateway.errors import (
     BadUserInputError,
-    ForbiddenError,
-    GatewayError,
-    NotFoundError,
-    RateLimitedError,
-    RefusedError,
     UnauthenticatedError,
-    UpstreamError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
 from gateway.telemetry.hub import UpstreamCall
+from gateway.upstream.answers import refusals as refusals, transport_errors, unwrap
 from gateway.upstream.budget import CallGate
 from gateway.upstream.routes import INFO_ROUTE, route_of
 from gateway.upstream.transport import (
@@ -45,28 +45,16 @@ from gateway.upstream.transport import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+    from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
     from gateway.config import Settings
     from gateway.telemetry.hub import Telemetry
     from gateway.upstream.budget import Budget
 
 API_PREFIX = "/api/v1/"
-DEFAULT_RETRY_AFTER = 60
 USER_AGENT = "rc-gateway"
 # Rocket.Chat (Node) refuses request heads over 16 KB; stay well below.
 MAX_URL_LENGTH = 8192
-
-# Rocket.Chat reports "no such record" as 400s (or one 404); these bodies are
-# translated to NOT_FOUND instead of leaking as BAD_USER_INPUT.
-NOT_FOUND_ERRORS = frozenset(
-    {"visitor-not-found", "[invalid-token]", "invalid-room", "Resource not found"}
-)
-NOT_FOUND_ERROR_TYPES = frozenset({"invalid-token", "error-room-not-found"})
-# Per-record refusals that arrive as 400s (rooms.info, chatHistory).
-FORBIDDEN_ERRORS = frozenset({"not-allowed", "error-not-allowed"})
-UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
-_WAIT_SECONDS = re.compile(r"wait (\d+) seconds")
 
 
 @dataclass(frozen=True)
@@ -85,16 +73,18 @@ class Credentials:
         return bool(self.auth_token and self.user_id)
 
     def headers(self) -> dict[str, str]:
-        headers: dict[str, str] = {}
-        if self.auth_token:
-            headers["X-Auth-Token"] = self.auth_token
-        if self.user_id:
-            headers["X-User-Id"] = self.user_id
-        if self.forwarded_for:
-            headers["X-Forwarded-For"] = self.forwarded_for
-        if self.request_id:
-            headers["X-Request-Id"] = self.request_id
-        return headers
+        return dict(self.header_items)
+
+    @functools.cached_property
+    def header_items(self) -> tuple[tuple[str, str], ...]:
+        """The headers every call of this caller carries, computed once."""
+        items = (
+            ("X-Auth-Token", self.auth_token),
+            ("X-User-Id", self.user_id),
+            ("X-Forwarded-For", self.forwarded_for),
+            ("X-Request-Id", self.request_id),
+        )
+        return tuple((name, value) for name, value in items if value)
 
 
 def segment(value: str) -> str:
@@ -126,6 +116,61 @@ def paging(
     return params
 
 
+@dataclass(frozen=True)
+class _Lane:
+    """One httpx client and what every call through it shares, read once."""
+
+    client: httpx.AsyncClient
+    transport: httpx.AsyncBaseTransport
+    # The client's base URL as text, ending in `/`, and its raw path's length.
+    base: str
+    base_path_length: int
+    # The client's default headers, Host included.
+    headers: tuple[tuple[str, str], ...]
+    timeout: dict[str, float | None]
+
+    @classmethod
+    def of(cls, client: httpx.AsyncClient) -> _Lane:
+        base_url = client.base_url
+        base = str(base_url)
+        if not base.endswith("/"):
+            base += "/"
+        # The transport `AsyncClient.send` would pick for the base URL
+        # (`mounts` respected); httpx exposes no public accessor for it.
+        transport = client._transport_for_url(base_url)
+        headers = (
+            ("Host", base_url.netloc.decode("ascii")),
+            # As the client holds them: their names' case kept.
+            *(
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in client.headers.raw
+            ),
+        )
+        return cls(
+            client=client,
+            transport=transport,
+            base=base,
+            base_path_length=len(base_url.raw_path.rstrip(b"/")) + 1,
+            headers=headers,
+            timeout=client.timeout.as_dict(),
+        )
+
+    def url(
+        self, path: str, params: Mapping[str, str | int | list[str]] | None
+    ) -> httpx.URL:
+        """`path` (relative, segments already encoded) and `params` on the base.
+
+        The URL `AsyncClient.build_request` makes, parsed once instead of
+        three times; `httpx.QueryParams` encodes the query.
+        """
+        path = path.lstrip("/")
+        if params is not None:  # as httpx does: they replace any query in `path`
+            path = path.partition("?")[0]
+            if params:
+                path = f"{path}?{httpx.QueryParams(params)}"
+        return httpx.URL(self.base + path)
+
+
 class Upstream:
     """The Rocket.Chat REST API over shared, pooled httpx clients (usually one).
 
@@ -149,17 +194,20 @@ class Upstream:
     ) -> None:
         if not clients:
             raise ValueError("Upstream needs at least one client")
-        self._clients = itertools.cycle(clients)
+        self._lanes = itertools.cycle([_Lane.of(client) for client in clients])
         self._retry_reads = retry_reads
         self._telemetry = telemetry
         self.timeout = timeout
         self.gate = gate or CallGate(MAX_CONNECTIONS)
         self.budget: Budget | None = None
+        # Per bound request: its caller's headers for each lane, built once.
+        self._headers: dict[tuple[int, Credentials], httpx.Headers] | None = None
 
     def for_request(self, budget: Budget) -> Upstream:
         """These clients, every call of which goes through `budget`."""
         bound = copy.copy(self)
         bound.budget = budget
+        bound._headers = {}
         return bound
 
     @classmethod
@@ -226,16 +274,16 @@ class Upstream:
                 credentials.problem
                 or "Send the X-Auth-Token and X-User-Id headers of a Rocket.Chat login."
             )
-        client = next(self._clients)
-        outgoing = _build(client, method, path, credentials, params, json)
+        lane = next(self._lanes)
+        outgoing = self._build(lane, method, path, credentials, params, json)
         if self.budget is None:
             return await self._send(
-                client, outgoing, path, lambda: self.timeout, retry=retry
+                lane, outgoing, path, lambda: self.timeout, retry=retry
             )
         budget = self.budget
         async with budget.slot():
             return await self._send(
-                client,
+                lane,
                 outgoing,
                 path,
                 lambda: min(self.timeout, budget.remaining()),
@@ -243,9 +291,53 @@ class Upstream:
                 retry=retry,
             )
 
+    def _build(
+        self,
+        lane: _Lane,
+        method: str,
+        path: str,
+        credentials: Credentials,
+        params: Mapping[str, str | int | list[str]] | None,
+        json: Any,
+    ) -> httpx.Request:
+        request: httpx.Request | None
+        try:
+            request = httpx.Request(
+                method,
+                lane.url(path, params),
+                headers=self._headers_for(lane, credentials),
+                json=json,
+                extensions={"timeout": lane.timeout},
+            )
+        except httpx.InvalidURL:  # httpx refuses URLs over 64 KB itself
+            request = None
+        except (UnicodeError, ValueError) as exc:
+            # Lone surrogates, non-ASCII header values, numbers JSON cannot carry.
+            raise BadUserInputError(
+                "A value in this request cannot be sent to Rocket.Chat "
+                "(it is not valid Unicode text)."
+            ) from exc
+        if request is None or len(request.url.raw_path) > MAX_URL_LENGTH:
+            raise BadUserInputError(
+                f"The values of this request make an upstream URL longer than "
+                f"{MAX_URL_LENGTH} bytes; send shorter ones."
+            )
+        return request
+
+    def _headers_for(self, lane: _Lane, credentials: Credentials) -> httpx.Headers:
+        """The lane's default headers and the caller's (each request copies them)."""
+        if self._headers is None:
+            return httpx.Headers([*lane.headers, *credentials.header_items])
+        key = (id(lane), credentials)
+        headers = self._headers.get(key)
+        if headers is None:
+            headers = httpx.Headers([*lane.headers, *credentials.header_items])
+            self._headers[key] = headers
+        return headers
+
     async def _send(
         self,
-        client: httpx.AsyncClient,
+        lane: _Lane,
         outgoing: httpx.Request,
         path: str,
         timeout: Callable[[], float],
@@ -266,14 +358,14 @@ class Upstream:
                     if call.headers:
                         outgoing.headers.update(call.headers)
                     try:
-                        response = await _exchange(client, outgoing, seconds)
+                        response = await _exchange(lane, outgoing, seconds)
                     except _NoAnswerError as exc:
                         no_answer = True
                         raise UpstreamUnavailableError(
                             "Rocket.Chat could not be reached."
                         ) from exc.__cause__
                     call.status = response.status_code
-                    return _unwrap(response)
+                    return unwrap(response)
             except UpstreamUnavailableError:
                 if no_answer and attempt + 1 < attempts:
                     continue  # nothing of an answer came: safe to send again
@@ -287,13 +379,13 @@ class Upstream:
         GatewayError matching the failure when it is unreachable or refuses.
         """
         with self._observe("GET", INFO_ROUTE) as call:
-            client = next(self._clients)
-            with _map_transport_errors():
+            client = next(self._lanes).client
+            with transport_errors():
                 response = await client.get(
                     client.base_url.join("../info"), headers=call.headers
                 )
             call.status = response.status_code
-            return _unwrap(response)
+            return unwrap(response)
 
     def _observe(
         self, method: str, route: str
@@ -308,42 +400,14 @@ class _NoAnswerError(Exception):
     """The connection failed before any of an answer arrived (retryable)."""
 
 
-def _build(
-    client: httpx.AsyncClient,
-    method: str,
-    path: str,
-    credentials: Credentials,
-    params: Mapping[str, str | int | list[str]] | None,
-    json: Any,
-) -> httpx.Request:
-    try:
-        request = client.build_request(
-            method, path, params=params, json=json, headers=credentials.headers()
-        )
-    except (UnicodeError, ValueError) as exc:
-        # Lone surrogates, non-ASCII header values, numbers JSON cannot carry.
-        raise BadUserInputError(
-            "A value in this request cannot be sent to Rocket.Chat "
-            "(it is not valid Unicode text)."
-        ) from exc
-    except httpx.InvalidURL:  # httpx refuses URLs over 64 KB itself
-        request = None
-    if request is None or len(request.url.raw_path) > MAX_URL_LENGTH:
-        raise BadUserInputError(
-            f"The values of this request make an upstream URL longer than "
-            f"{MAX_URL_LENGTH} bytes; send shorter ones."
-        )
-    return request
-
-
 async def _exchange(
-    client: httpx.AsyncClient, request: httpx.Request, seconds: float
+    lane: _Lane, request: httpx.Request, seconds: float
 ) -> httpx.Response:
-    """Send `request` and read its whole answer within `seconds`."""
+    """Send `request` through the lane's transport, read its answer within `seconds`."""
     try:
         async with asyncio.timeout(seconds):
             try:
-                response = await client.send(request, stream=True)
+                response = await lane.transport.handle_async_request(request)
             except httpx.TimeoutException:
                 raise
             except BodyInterruptedError as exc:  # read eagerly by the transport
@@ -352,113 +416,12 @@ async def _exchange(
                 ) from exc
             except httpx.TransportError as exc:
                 raise _NoAnswerError() from exc
+            response.request = request
             try:
-                with _map_transport_errors():
+                with transport_errors():
                     await response.aread()
             finally:
                 await response.aclose()
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise UpstreamTimeoutError("Rocket.Chat did not answer in time.") from exc
     return response
-
-
-@contextlib.contextmanager
-def refusals(table: Mapping[str, tuple[str, str]]) -> Iterator[None]:
-    """Turn the upstream refusals named in `table` into RefusedErrors.
-
-    `table` maps Rocket.Chat's `errorType`, or else its `error` text, to
-    `(reason, message)`. Other errors pass through unchanged.
-    """
-    try:
-        yield
-    except (BadUserInputError, NotFoundError, ForbiddenError) as exc:
-        keys = (exc.details.get("errorType"), exc.details.get("upstreamMessage"))
-        found = next(
-            (table[k] for k in keys if isinstance(k, str) and k in table), None
-        )
-        if found is None:
-            raise
-        reason, message = found
-        raise RefusedError(
-            message, reason=reason, upstreamMessage=exc.details.get("upstreamMessage")
-        ) from exc
-
-
-@contextlib.contextmanager
-def _map_transport_errors() -> Iterator[None]:
-    try:
-        yield
-    except httpx.TimeoutException as exc:
-        raise UpstreamTimeoutError("Rocket.Chat did not answer in time.") from exc
-    except httpx.TransportError as exc:
-        raise UpstreamUnavailableError("Rocket.Chat could not be reached.") from exc
-
-
-def _decode(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def _unwrap(response: httpx.Response) -> dict[str, Any]:
-    body = _decode(response)
-    if response.is_success:
-        if body is None or body.get("success") is False:
-            raise UpstreamError(
-                "Rocket.Chat sent an answer that is not a JSON object.",
-                upstreamStatus=response.status_code,
-            )
-        return body
-    raise _error_for(response, body or {})
-
-
-def _error_for(response: httpx.Response, body: dict[str, Any]) -> GatewayError:
-    status = response.status_code
-    error = body.get("error") if isinstance(body.get("error"), str) else None
-    message = error or (
-        body.get("message") if isinstance(body.get("message"), str) else None
-    )
-    error_type = body.get("errorType")
-    error_type = error_type if isinstance(error_type, str) else None
-    text = message or f"Rocket.Chat answered HTTP {status}."
-    if status == 401:
-        return UnauthenticatedError(text)
-    if status == 403:
-        return ForbiddenError(
-            "Rocket.Chat refused this to your user.", upstreamMessage=message
-        )
-    if status == 404 or (
-        status == 400
-        and (error in NOT_FOUND_ERRORS or error_type in NOT_FOUND_ERROR_TYPES)
-    ):
-        return NotFoundError("No such record.", upstreamMessage=message)
-    if status == 400 and error in FORBIDDEN_ERRORS:
-        return ForbiddenError("You may not read this record.", upstreamMessage=message)
-    if status == 400:
-        return BadUserInputError(text, upstreamMessage=message, errorType=error_type)
-    if status == 429:
-        return RateLimitedError(text, retryAfter=_retry_after(response, text))
-    if status in UNAVAILABLE_STATUSES:
-        return UpstreamUnavailableError(text, upstreamStatus=status)
-    return UpstreamError(text, upstreamStatus=status)
-
-
-def _retry_after(response: httpx.Response, message: str) -> int:
-    """Seconds to wait: `Retry-After` (seconds or an HTTP date), else
-    Rocket.Chat's `X-RateLimit-Reset` (epoch ms), else its message."""
-    now = time.time()
-    retry_after = response.headers.get("Retry-After", "").strip()
-    if retry_after.isdigit() and len(retry_after) <= 9:
-        return max(1, int(retry_after))
-    if retry_after:
-        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
-            when = email.utils.parsedate_to_datetime(retry_after)
-            return max(1, math.ceil(when.timestamp() - now))
-    reset = response.headers.get("X-RateLimit-Reset", "").strip()
-    if reset.isdigit() and len(reset) <= 16:
-        return max(1, math.ceil(int(reset) / 1000 - now))
-    if match := _WAIT_SECONDS.search(message):
-        return max(1, int(match.group(1)[:9]))
-    return DEFAULT_RETRY_AFTER

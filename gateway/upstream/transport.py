@@ -36,7 +36,6 @@ environment.
 
 from __future__ import annotations
 
-import contextlib
 import http.cookiejar
 from typing import TYPE_CHECKING
 
@@ -46,37 +45,43 @@ import yarl
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Iterator
 
 # httpx's default keep-alive expiry, in seconds.
 KEEPALIVE_EXPIRY = 5.0
+# aiohttp timeouts kept for reuse (one per distinct httpx timeout setting).
+MAX_TIMEOUTS = 16
 
 
-@contextlib.contextmanager
-def httpx_errors(request: httpx.Request) -> Iterator[None]:
-    """Re-raise aiohttp's failures as the httpx exceptions of the same meaning."""
-    try:
-        yield
-    except aiohttp.ConnectionTimeoutError as exc:
-        raise httpx.ConnectTimeout(str(exc) or "connect", request=request) from exc
-    except aiohttp.SocketTimeoutError as exc:
-        raise httpx.ReadTimeout(str(exc) or "read", request=request) from exc
-    except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-        raise httpx.PoolTimeout(str(exc) or "timeout", request=request) from exc
-    except aiohttp.ClientConnectorError as exc:
-        raise httpx.ConnectError(str(exc), request=request) from exc
-    except aiohttp.ServerDisconnectedError as exc:
-        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
-    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as exc:
-        # The parser refused the answer, or the body ended before its length:
-        # what h11 (httpcore's parser) reports as a protocol error too.
-        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
-    except aiohttp.ClientOSError as exc:
-        raise httpx.ReadError(str(exc), request=request) from exc
-    except aiohttp.InvalidURL as exc:
-        raise httpx.UnsupportedProtocol(str(exc), request=request) from exc
-    except aiohttp.ClientConnectionError as exc:
-        raise httpx.ReadError(str(exc), request=request) from exc
+def httpx_error(exc: Exception, request: httpx.Request) -> httpx.TransportError:
+    """The httpx exception of the same meaning as aiohttp's failure `exc`."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(str(exc) or "connect", request=request)
+    if isinstance(exc, aiohttp.SocketTimeoutError):
+        return httpx.ReadTimeout(str(exc) or "read", request=request)
+    if isinstance(exc, (TimeoutError, aiohttp.ServerTimeoutError)):
+        return httpx.PoolTimeout(str(exc) or "timeout", request=request)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(str(exc), request=request)
+    if isinstance(
+        exc,
+        # The peer closed; the parser refused the answer, or the body ended
+        # before its length: what h11 (httpcore's parser) reports as a
+        # protocol error too.
+        (
+            aiohttp.ServerDisconnectedError,
+            aiohttp.ClientResponseError,
+            aiohttp.ClientPayloadError,
+        ),
+    ):
+        return httpx.RemoteProtocolError(str(exc), request=request)
+    if isinstance(exc, aiohttp.InvalidURL):
+        return httpx.UnsupportedProtocol(str(exc), request=request)
+    # ClientOSError (reset, broken pipe) and any other connection failure.
+    return httpx.ReadError(str(exc), request=request)
+
+
+# What aiohttp raises for a failed exchange; `httpx_error` maps each.
+AIOHTTP_FAILURES = (aiohttp.ClientError, TimeoutError)
 
 
 class BodyInterruptedError(httpx.RemoteProtocolError):
@@ -120,6 +125,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             ssl_context if ssl_context is not None else True
         )
         self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -138,11 +144,21 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         return self._session
 
+    def _timeout(self, seconds: dict[str, float | None]) -> aiohttp.ClientTimeout:
+        key = (seconds.get("pool"), seconds.get("connect"), seconds.get("read"))
+        timeout = self._timeouts.get(key)
+        if timeout is None:
+            timeout = aiohttp.ClientTimeout(
+                total=None, connect=key[0], sock_connect=key[1], sock_read=key[2]
+            )
+            if len(self._timeouts) < MAX_TIMEOUTS:
+                self._timeouts[key] = timeout
+        return timeout
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._session or self._open()
-        timeout = request.extensions.get("timeout", {})
         body = await request.aread()
-        with httpx_errors(request):
+        try:
             async with session.request(
                 request.method,
                 # Exactly the bytes httpx encoded: no re-quoting, no dot-segment
@@ -151,19 +167,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=request.headers.multi_items(),
                 data=body or None,
                 allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    connect=timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
+                timeout=self._timeout(request.extensions.get("timeout", {})),
             ) as response:
                 try:
-                    with httpx_errors(request):
-                        content = await response.read()
-                except httpx.TimeoutException:
-                    raise
-                except httpx.TransportError as exc:
+                    content = await response.read()
+                except AIOHTTP_FAILURES as exc:
+                    error = httpx_error(exc, request)
+                    if isinstance(error, httpx.TimeoutException):
+                        raise error from exc
                     raise BodyInterruptedError(str(exc), request=request) from exc
                 reason = response.reason
                 return httpx.Response(
@@ -176,6 +187,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                         **({"reason_phrase": reason.encode()} if reason else {}),
                     },
                 )
+        except AIOHTTP_FAILURES as exc:
+            raise httpx_error(exc, request) from exc
 
     async def aclose(self) -> None:
         if self._session is not None:

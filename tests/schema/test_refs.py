@@ -50,7 +50,7 @@ def test_a_misspelt_field_is_caught() -> None:
     ("record", "type_name"),
     [
         (VisitorRecord(id="v1"), "Visitor"),
-        (RoomRecord(id="r1", type="l", visitor=None), "Room"),
+        (RoomRecord(id="r1", visitor=None), "Room"),
         (ContactRecord(id="c1"), "Contact"),
         (DepartmentRecord(id="d1"), "Department"),
     ],

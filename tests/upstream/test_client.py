@@ -72,6 +72,35 @@ def test_credentials_headers_hold_only_what_may_travel() -> None:
     assert Credentials().headers() == {}
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("livechat/visitors.info", {"visitorId": "a&b=c d/é+%2F"}),
+        ("livechat/rooms", {"offset": 0, "count": 25, "sort": '{"ts":-1}'}),
+        ("livechat/rooms", {"agents[]": ["a", "b c"], "open": "true"}),
+        ("livechat/visitor/%2E%2E", None),
+        ("livechat/visitor/a%2Fb%3Fc", {}),
+        ("/livechat/department?onlyMyDepartments=true", {"count": 5}),
+    ],
+)
+@pytest.mark.anyio
+async def test_calls_are_the_requests_httpx_would_build(
+    path: str, params: dict[str, Any] | None
+) -> None:
+    """Each call is built without `AsyncClient.build_request`, to the same bytes."""
+    upstream, seen = upstream_with(lambda r: httpx.Response(200, json={}))
+    await upstream.request("POST", path, CREDS, params=params, json={"k": "é"})
+    client = httpx.AsyncClient(base_url="http://rc.invalid/api/v1/")
+    expected = client.build_request(
+        "POST", path, params=params, json={"k": "é"}, headers=CREDS.headers()
+    )
+    (sent,) = seen
+    assert str(sent.url) == str(expected.url)
+    assert sent.headers.raw == expected.headers.raw
+    assert sent.content == expected.content
+    assert sent.extensions["timeout"] == expected.extensions["timeout"]
+
+
 @pytest.mark.anyio
 async def test_success_envelope_and_headers() -> None:
     upstream, seen = upstream_with(

@@ -47,7 +47,6 @@ class RoomRecord(Record):
     """A livechat room (`rocketchat_room`, `t: "l"`)."""
 
     id: str = record_id()
-    type: str | None = key("t", as_str)
     visitor: VisitorRecord | None = key("v", embedded_visitor)
     name: str | None = key("fname", as_str)
     message_count: int | None = key("msgs", as_int)
