@@ -3,7 +3,10 @@
 Run: `.venv/bin/python bench/fuzz.py [--cases 10000]`. Serves a sandbox and a
 gateway on loopback, sends schema-driven queries (valid and invalid) and
 malformed bodies from tests/fuzz/cases.py, and prints how many answers were
-5xx, not JSON or INTERNAL_SERVER_ERROR, and the slowest answer.
+5xx, not JSON or INTERNAL_SERVER_ERROR, the slowest cases and the
+garbage-collection pauses of the one process the fuzzer, the sandbox and the
+gateway share (`--dump` keeps the slowest cases to replay, `--stalls` the
+threads' stacks whenever an answer takes over STALL_SECONDS).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import collections
 import contextlib
 import faulthandler
+import gc
 import json
 import sys
 import time
@@ -29,6 +33,18 @@ from tests.http.stack import serve_stack
 
 STALL_SECONDS = 2.0
 SLOWEST = 10  # cases kept (and printed) per mode, slowest first
+
+
+GC_PAUSES: list[float] = []
+_gc_started: list[float] = []
+
+
+def _time_gc(phase: str, info: dict[str, int]) -> None:
+    """Collector pauses in this process (gateway, sandbox and fuzzer alike)."""
+    if phase == "start":
+        _gc_started[:] = [time.perf_counter()]
+    elif _gc_started:
+        GC_PAUSES.append((time.perf_counter() - _gc_started[0]) * 1000)
 
 
 def run(
@@ -95,6 +111,7 @@ def main() -> None:
         "--dump", type=Path, help="write the slowest cases here, one JSON line each"
     )
     args = parser.parse_args()
+    gc.callbacks.append(_time_gc)
     with (
         serve_stack() as urls,
         httpx.Client(base_url=str(urls["gateway"]), timeout=60) as client,
@@ -117,6 +134,10 @@ def main() -> None:
             f"{mode:9} {f['cases']:>6} {fives:>4} {len(f['problems']):>8} "
             f"{p99:>7.1f} {f['slowest_ms']:>10.1f}  {statuses}"
         )
+    print(
+        f"garbage collections: {len(GC_PAUSES)}, longest pause "
+        f"{max(GC_PAUSES, default=0):.1f} ms, all pauses {sum(GC_PAUSES):.0f} ms"
+    )
     for mode, f in results.items():
         for case, found in f["problems"][:20]:
             print(mode, found, case.body[:300])
