@@ -1,12 +1,16 @@
 """The long fuzz run, by hand: many cases, figures in a table.
 
 Run: `.venv/bin/python bench/fuzz.py [--cases 10000]`. Serves a sandbox and a
-gateway on loopback, sends schema-driven queries (valid and invalid) and
-malformed bodies from tests/fuzz/cases.py, and prints how many answers were
-5xx, not JSON or INTERNAL_SERVER_ERROR, the slowest cases and the
-garbage-collection pauses of the one process the fuzzer, the sandbox and the
-gateway share (`--dump` keeps the slowest cases to replay, `--stalls` the
-threads' stacks whenever an answer takes over STALL_SECONDS).
+gateway on loopback, each in a process of its own as deployed (`rc-gateway
+sandbox`, `rc-gateway serve`), sends schema-driven queries (valid and invalid)
+and malformed bodies from tests/fuzz/cases.py, and prints how many answers
+were 5xx, not JSON or INTERNAL_SERVER_ERROR, and the slowest cases (`--dump`
+keeps them to replay).
+
+`--in-process` serves both in this process instead, in threads, so that
+`--stalls` can write every thread's stack whenever an answer takes over
+STALL_SECONDS; the collector pauses it reports are then those of the fuzzer,
+the sandbox and the gateway together, which hypothesis's garbage makes long.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ import contextlib
 import faulthandler
 import gc
 import json
+import os
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 from hypothesis import HealthCheck, given, settings
@@ -28,8 +35,12 @@ from hypothesis_graphql import Mode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from gateway.sandbox.demo.users import login
 from tests.fuzz.cases import Case, cases, problems, send
 from tests.http.stack import serve_stack
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 STALL_SECONDS = 2.0
 SLOWEST = 10  # cases kept (and printed) per mode, slowest first
@@ -45,6 +56,55 @@ def _time_gc(phase: str, info: dict[str, int]) -> None:
         _gc_started[:] = [time.perf_counter()]
     elif _gc_started:
         GC_PAUSES.append((time.perf_counter() - _gc_started[0]) * 1000)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args!r} exited with {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within 60 s")
+
+
+@contextlib.contextmanager
+def serve_apart() -> Iterator[dict[str, Any]]:
+    """The sandbox and a gateway in front of it, each its own process."""
+    command = [sys.executable, "-m", "gateway"]
+    sandbox_port, gateway_port = _free_port(), _free_port()
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    env = {**os.environ, "ROCKETCHAT_URL": sandbox_url, "GATEWAY_LOG_LEVEL": "error"}
+    with contextlib.ExitStack() as stack:
+        for args, url in (
+            (["sandbox", "--port", str(sandbox_port), "--db", ":memory:"], sandbox_url),
+            (
+                ["serve", "--port", str(gateway_port)],
+                f"http://127.0.0.1:{gateway_port}/healthz",
+            ),
+        ):
+            process = subprocess.Popen(
+                [*command, *args],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            stack.callback(process.wait, 10)
+            stack.callback(process.terminate)
+            _wait_for(f"{url}/api/info" if url == sandbox_url else url, process)
+        yield {
+            "gateway": f"http://127.0.0.1:{gateway_port}",
+            "headers": login(sandbox_url),
+        }
 
 
 def run(
@@ -103,6 +163,11 @@ def main() -> None:
         "--modes", default="positive,negative", help="hypothesis-graphql modes"
     )
     parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="serve the sandbox and the gateway in this process (threads)",
+    )
+    parser.add_argument(
         "--stalls",
         type=Path,
         help=f"write every thread's stack here when an answer takes {STALL_SECONDS} s",
@@ -111,9 +176,11 @@ def main() -> None:
         "--dump", type=Path, help="write the slowest cases here, one JSON line each"
     )
     args = parser.parse_args()
+    if args.stalls and not args.in_process:
+        parser.error("--stalls needs --in-process")
     gc.callbacks.append(_time_gc)
     with (
-        serve_stack() as urls,
+        serve_stack() if args.in_process else serve_apart() as urls,
         httpx.Client(base_url=str(urls["gateway"]), timeout=60) as client,
         args.stalls.open("w") if args.stalls else contextlib.nullcontext() as stalls,
     ):
@@ -134,8 +201,11 @@ def main() -> None:
             f"{mode:9} {f['cases']:>6} {fives:>4} {len(f['problems']):>8} "
             f"{p99:>7.1f} {f['slowest_ms']:>10.1f}  {statuses}"
         )
+    where = (
+        "this process (fuzzer, sandbox, gateway)" if args.in_process else "the fuzzer"
+    )
     print(
-        f"garbage collections: {len(GC_PAUSES)}, longest pause "
+        f"garbage collections in {where}: {len(GC_PAUSES)}, longest pause "
         f"{max(GC_PAUSES, default=0):.1f} ms, all pauses {sum(GC_PAUSES):.0f} ms"
     )
     for mode, f in results.items():
