@@ -21,10 +21,9 @@ import contextlib
 import faulthandler
 import gc
 import json
-import os
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -36,6 +35,7 @@ from hypothesis_graphql import Mode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gateway.sandbox.demo.users import login
+from tests.cluster.servers import GatewayProcess, free_port, stop, wait_until
 from tests.fuzz.cases import Case, cases, problems, send
 from tests.http.stack import serve_stack
 
@@ -58,53 +58,35 @@ def _time_gc(phase: str, info: dict[str, int]) -> None:
         GC_PAUSES.append((time.perf_counter() - _gc_started[0]) * 1000)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args!r} exited with {process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within 60 s")
-
-
 @contextlib.contextmanager
 def serve_apart() -> Iterator[dict[str, Any]]:
     """The sandbox and a gateway in front of it, each its own process."""
-    command = [sys.executable, "-m", "gateway"]
-    sandbox_port, gateway_port = _free_port(), _free_port()
-    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    env = {**os.environ, "ROCKETCHAT_URL": sandbox_url, "GATEWAY_LOG_LEVEL": "error"}
-    with contextlib.ExitStack() as stack:
-        for args, url in (
-            (["sandbox", "--port", str(sandbox_port), "--db", ":memory:"], sandbox_url),
-            (
-                ["serve", "--port", str(gateway_port)],
-                f"http://127.0.0.1:{gateway_port}/healthz",
-            ),
-        ):
-            process = subprocess.Popen(
-                [*command, *args],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            stack.callback(process.wait, 10)
-            stack.callback(process.terminate)
-            _wait_for(f"{url}/api/info" if url == sandbox_url else url, process)
-        yield {
-            "gateway": f"http://127.0.0.1:{gateway_port}",
-            "headers": login(sandbox_url),
-        }
+    port = free_port()
+    sandbox_url = f"http://127.0.0.1:{port}"
+    command = ["sandbox", "--port", str(port), "--db", ":memory:"]
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "gateway", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def answers() -> bool:
+        with contextlib.suppress(httpx.TransportError):
+            return httpx.get(f"{sandbox_url}/api/info", timeout=1).is_success
+        return False
+
+    with tempfile.TemporaryDirectory() as logs:
+        try:
+            wait_until(answers, "the sandbox", sandbox)
+            environment = {"ROCKETCHAT_URL": sandbox_url, "GATEWAY_LOG_LEVEL": "error"}
+            gateway = GatewayProcess(Path(logs), environment)
+            try:
+                gateway.wait_ready()
+                yield {"gateway": gateway.url, "headers": login(sandbox_url)}
+            finally:
+                gateway.stop()
+        finally:
+            stop(sandbox)
 
 
 def run(
