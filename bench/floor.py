@@ -1,7 +1,7 @@
 """The floor: a bare pass-through proxy making the optimal calls, no GraphQL.
 
 Starlette + the gateway's HTTP client (`Upstream.request`: an httpx request
-handed to `AiohttpTransport`, exactly as the gateway calls; or, for
+handed to `WireTransport`, exactly as the gateway calls; or, for
 comparison, `httpx.AsyncClient.request` over a chosen transport), served by
 uvicorn as `rc-gateway serve` serves the gateway. Each scenario of `bench/perf.py`
 has a route here that reads the request, forwards the caller's credentials,
@@ -10,7 +10,7 @@ and writes the same JSON `data` the gateway answers, by hand. Whatever the
 gateway spends beyond this is the price of GraphQL and of our own code.
 
     python bench/floor.py --upstream http://127.0.0.1:3000 --port 8100 \
-        [--transport upstream|aiohttp|httpcore|httpx-aiohttp|raw-aiohttp]
+        [--transport upstream|wire|aiohttp|httpcore|httpx-aiohttp|raw-aiohttp]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gateway.config import Settings
 from gateway.errors import GatewayError
 from gateway.upstream.client import Credentials, Upstream
-from gateway.upstream.transport import AiohttpTransport
+from gateway.upstream.wire import WireTransport
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -106,7 +106,11 @@ def make_client(upstream: str, transport: str) -> Any:
 
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     chosen: httpx.AsyncBaseTransport
-    if transport == "aiohttp":
+    if transport == "wire":
+        chosen = WireTransport(limits=limits)
+    elif transport == "aiohttp":
+        from bench.transports import AiohttpTransport
+
         chosen = AiohttpTransport(limits=limits)
     elif transport == "httpx-aiohttp":
         from httpx_aiohttp import AiohttpTransport as PackagedTransport
@@ -306,7 +310,14 @@ def main() -> None:
     parser.add_argument(
         "--transport",
         default="upstream",
-        choices=["upstream", "aiohttp", "httpcore", "httpx-aiohttp", "raw-aiohttp"],
+        choices=[
+            "upstream",
+            "wire",
+            "aiohttp",
+            "httpcore",
+            "httpx-aiohttp",
+            "raw-aiohttp",
+        ],
     )
     args = parser.parse_args()
     app = build_app(args.upstream, args.transport)

@@ -21,6 +21,7 @@ import copy
 import functools
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -38,11 +39,7 @@ from gateway.telemetry.hub import UpstreamCall
 from gateway.upstream.answers import refusals as refusals, transport_errors, unwrap
 from gateway.upstream.budget import CallGate
 from gateway.upstream.routes import INFO_ROUTE, route_of
-from gateway.upstream.transport import (
-    AiohttpTransport,
-    BodyInterruptedError,
-    no_cookies,
-)
+from gateway.upstream.wire import BodyInterruptedError, WireTransport, no_cookies
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -122,9 +119,11 @@ class _Lane:
 
     client: httpx.AsyncClient
     transport: httpx.AsyncBaseTransport
-    # The client's base URL as text, ending in `/`, and its raw path's length.
+    # The client's base URL as text, ending in `/`.
     base: str
-    base_path_length: int
+    # The base URL as httpx parsed it, and its path (ending in `/`).
+    parsed: Any
+    base_path: str
     # The client's default headers, Host included.
     headers: tuple[tuple[str, str], ...]
     timeout: dict[str, float | None]
@@ -135,6 +134,7 @@ class _Lane:
         base = str(base_url)
         if not base.endswith("/"):
             base += "/"
+        parsed = httpx.URL(base)._uri_reference
         # The transport `AsyncClient.send` would pick for the base URL
         # (`mounts` respected); httpx exposes no public accessor for it.
         transport = client._transport_for_url(base_url)
@@ -150,7 +150,8 @@ class _Lane:
             client=client,
             transport=transport,
             base=base,
-            base_path_length=len(base_url.raw_path.rstrip(b"/")) + 1,
+            parsed=parsed,
+            base_path=parsed.path,
             headers=headers,
             timeout=client.timeout.as_dict(),
         )
@@ -160,22 +161,53 @@ class _Lane:
     ) -> httpx.URL:
         """`path` (relative, segments already encoded) and `params` on the base.
 
-        The URL `AsyncClient.build_request` makes, parsed once instead of
-        three times; `httpx.QueryParams` encodes the query.
+        The URL `AsyncClient.build_request` makes; `httpx.QueryParams`
+        encodes the query. A path and query made only of characters httpx
+        would leave as they are, with no dot segment to remove, are set on
+        the parsed base URL as they are; anything else is parsed by httpx.
         """
         path = path.lstrip("/")
+        query: str | None = None
         if params is not None:  # as httpx does: they replace any query in `path`
             path = path.partition("?")[0]
             if params:
-                path = f"{path}?{httpx.QueryParams(params)}"
-        return httpx.URL(self.base + path)
+                query = str(httpx.QueryParams(params))
+        elif "?" in path:
+            path, _, query = path.partition("?")
+        if (
+            _UNCHANGED.fullmatch(path)
+            and _UNCHANGED.fullmatch(query or "")
+            and not ("." in path and _DOT_SEGMENT.search(path))
+        ):
+            return _url_of(
+                self.parsed._replace(path=self.base_path + path, query=query)
+            )
+        return httpx.URL(self.base + path + ("" if query is None else f"?{query}"))
+
+
+# Characters httpx keeps as they are in a path or query (RFC 3986's unreserved,
+# sub-delims, ":", "@", "/", "?", and complete percent escapes).
+_UNCHANGED = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
+# A `.` or `..` segment, which httpx would remove.
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
+
+
+def _url_of(parsed: Any) -> httpx.URL:
+    """An `httpx.URL` of an already valid, normalised parse result.
+
+    httpx has no public constructor that skips parsing; `tests/upstream/
+    test_client.py` holds every URL made this way to `build_request`'s.
+    """
+    url = httpx.URL.__new__(httpx.URL)
+    url._uri_reference = parsed
+    return url
 
 
 class Upstream:
     """The Rocket.Chat REST API over shared, pooled httpx clients (usually one).
 
-    `open` gives the client `AiohttpTransport` (see `transport.py`): httpx's
-    API, aiohttp's C-parsed HTTP and pool underneath.
+    `open` gives the client `WireTransport` (see `wire.py`): httpx's API,
+    HTTP/1.1 parsed in C by httptools on pooled asyncio sockets underneath.
 
     `for_request(budget)` gives the same clients bound to one GraphQL
     request's `Budget`: every call then takes a fan-out slot (a fair share of
@@ -223,9 +255,7 @@ class Upstream:
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_connections,
         )
-        transport = AiohttpTransport(
-            limits=limits, ssl_context=httpx.create_ssl_context()
-        )
+        transport = WireTransport(limits=limits, ssl_context=httpx.create_ssl_context())
         async with httpx.AsyncClient(
             base_url=base_url.rstrip("/") + API_PREFIX,
             transport=transport,
@@ -417,11 +447,14 @@ async def _exchange(
             except httpx.TransportError as exc:
                 raise _NoAnswerError() from exc
             response.request = request
-            try:
-                with transport_errors():
-                    await response.aread()
-            finally:
-                await response.aclose()
+            with transport_errors():
+                if isinstance(response.stream, httpx.ByteStream):
+                    response.read()  # in memory already (WireTransport's answers)
+                else:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise UpstreamTimeoutError("Rocket.Chat did not answer in time.") from exc
     return response

@@ -81,6 +81,12 @@ def test_credentials_headers_hold_only_what_may_travel() -> None:
         ("livechat/visitor/%2E%2E", None),
         ("livechat/visitor/a%2Fb%3Fc", {}),
         ("/livechat/department?onlyMyDepartments=true", {"count": 5}),
+        ("livechat/department?onlyMyDepartments=true&x=a%2Fb", None),
+        # What httpx changes: dot segments, characters to encode, bad escapes.
+        ("livechat/./visitor/../rooms", None),
+        ("livechat/visitor/é x", None),
+        ("livechat/visitor/%zz", {"q": "ü"}),
+        ("livechat/visitor/.well", {"q": "."}),
     ],
 )
 @pytest.mark.anyio
@@ -96,6 +102,8 @@ async def test_calls_are_the_requests_httpx_would_build(
     )
     (sent,) = seen
     assert str(sent.url) == str(expected.url)
+    assert sent.url.raw_path == expected.url.raw_path
+    assert sent.url == expected.url
     assert sent.headers.raw == expected.headers.raw
     assert sent.content == expected.content
     assert sent.extensions["timeout"] == expected.extensions["timeout"]

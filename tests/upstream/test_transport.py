@@ -1,4 +1,7 @@
-"""AiohttpTransport: httpx's client API over aiohttp, against real servers.
+"""WireTransport: httpx's client API over our HTTP/1.1 pool, against real servers.
+
+Every test runs on asyncio's own event loop and on uvloop (what `rc-gateway
+serve` runs on when it is installed): their transports differ.
 
 The sandbox (over loopback) shows what is sent and how a slow, dropping or
 absent upstream fails; a small raw-socket server makes the answers the
@@ -18,7 +21,7 @@ import httpx
 import pytest
 
 from gateway.upstream.client import segment
-from gateway.upstream.transport import AiohttpTransport, no_cookies
+from gateway.upstream.wire import WireTransport, no_cookies
 from tests.support import max_in_flight
 
 if TYPE_CHECKING:
@@ -27,13 +30,24 @@ if TYPE_CHECKING:
     from tests.conftest import Stack, Upstream
 
 
+@pytest.fixture(
+    params=[
+        pytest.param(("asyncio", {}), id="asyncio"),
+        pytest.param(("asyncio", {"use_uvloop": True}), id="uvloop"),
+    ]
+)
+def anyio_backend(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    backend: tuple[str, dict[str, Any]] = request.param
+    return backend
+
+
 def client(
     base_url: str, *, timeout: float = 5, max_connections: int = 10
 ) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=max_connections)
     return httpx.AsyncClient(
         base_url=base_url,
-        transport=AiohttpTransport(limits=limits),
+        transport=WireTransport(limits=limits),
         cookies=no_cookies(),
         timeout=timeout,
         trust_env=False,

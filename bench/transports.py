@@ -1,47 +1,23 @@
-"""The upstream transport: httpx's client API over aiohttp's connection pool.
+"""Transports measured against the gateway's own `WireTransport`.
 
-`Upstream` keeps calling an `httpx.AsyncClient` (timeouts, headers, params,
-JSON bodies, error types are httpx's), but the bytes travel through
-`AiohttpTransport`, a thin `httpx.AsyncBaseTransport` over one
-`aiohttp.TCPConnector`. httpcore, httpx's own transport, spends about a
-millisecond of CPU per call in pure-Python connection and HTTP/1.1 state
-machines; aiohttp parses HTTP in C (llhttp) and keeps its pool in a dict per
-host, so a call costs a fraction of that and a wide fan-out needs no pool
-sharding. `bench/transport.py` measures the alternatives; the README has the
-figures.
-
-Why not the `httpx-aiohttp` package, which does the same job: it hands
-aiohttp `str(request.url)`, which yarl re-normalises — `%2E%2E` becomes `..`
-and the segment is dropped, `%3D` becomes `=` — so a caller-chosen id could
-step to another endpoint; and it maps a dropped connection to a connect
-*timeout*. This transport sends the URL exactly as httpx encoded it
-(`yarl.URL(..., encoded=True)`) and maps aiohttp's errors onto the httpx
-exceptions httpcore would have raised for the same failure:
-
-- no connection in time, pool wait included (`ConnectionTimeoutError`):
-  `ConnectTimeout`; no answer in time (`SocketTimeoutError`): `ReadTimeout`;
-- connection refused, DNS failure (`ClientConnectorError`): `ConnectError`;
-- closed before or during the answer (`ServerDisconnectedError`, a body cut
-  short: `ClientPayloadError`), malformed HTTP: `RemoteProtocolError`;
-- the socket failed (`ClientOSError`: reset, broken pipe): `ReadError`;
-- a URL aiohttp refuses (`InvalidURL`): `UnsupportedProtocol`.
-
-What the transport does not do, on purpose: follow redirects (httpx's client
-decides), decompress (httpx decodes `Content-Encoding`), keep cookies (a
-`DummyCookieJar`, and `no_cookies()` for the httpx client above it: one pool
-serves every caller, so nothing one answer sets may travel with another
-caller's call), or read proxy settings from the
-environment.
+`AiohttpTransport` is an `httpx.AsyncBaseTransport` over one
+`aiohttp.ClientSession`: what the gateway used before `WireTransport`
+(`gateway/upstream/wire.py`), kept here so `bench/transport.py` and
+`bench/floor.py --transport aiohttp` can compare the two in one run. It
+sends the URL exactly as httpx encoded it (`yarl.URL(..., encoded=True)`)
+and maps aiohttp's errors onto httpx's. aiohttp is a `bench` extra, not a
+dependency of the gateway.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
 from typing import TYPE_CHECKING
 
 import aiohttp
 import httpx
 import yarl
+
+from gateway.upstream.wire import BodyInterruptedError
 
 if TYPE_CHECKING:
     import ssl
@@ -82,21 +58,6 @@ def httpx_error(exc: Exception, request: httpx.Request) -> httpx.TransportError:
 
 # What aiohttp raises for a failed exchange; `httpx_error` maps each.
 AIOHTTP_FAILURES = (aiohttp.ClientError, TimeoutError)
-
-
-class BodyInterruptedError(httpx.RemoteProtocolError):
-    """The answer's headers arrived, its body did not: not safe to send again."""
-
-
-def no_cookies() -> http.cookiejar.CookieJar:
-    """A cookie jar that keeps nothing, for the shared `httpx.AsyncClient`.
-
-    httpx's client stores every `Set-Cookie` it sees and sends it with later
-    requests; one client serves every caller, so it must store none.
-    """
-    return http.cookiejar.CookieJar(
-        policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
-    )
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
