@@ -10,7 +10,9 @@ the context (loaders) or an upstream call, and make them `async` only when
 they await. Schema extensions that hook `resolve` run on every field of every
 response: add none on the hot path (hooks for logging or tracing belong on
 the operation, or must cost nothing when switched off). What a resolver asks
-about the query (`lookahead.only`) is memoised per document.
+about the query (`lookahead.only`) is memoised per document. A plain leaf
+(or list of leaves) costs least of all: `FieldExecutor` (execution.py) reads
+and serializes it without graphql-core's per-field machinery.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from gateway.schema.contacts import Contact, ContactQuery
 from gateway.schema.cost import DemandControl
 from gateway.schema.departments import Department, DepartmentQuery
 from gateway.schema.errors import GatewaySchema, mask_errors
+from gateway.schema.execution import FieldExecutor
 from gateway.schema.nodes import NodeQuery
 from gateway.schema.operations import OperationRecorder
 from gateway.schema.parsing import QUERY_CACHE_SIZE, RequestLimits
@@ -74,6 +77,7 @@ schema = GatewaySchema(
         OperationRecorder,
     ],
     scalar_overrides={datetime: DateTime},
+    execution_context_class=FieldExecutor,
     config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH_CEILING}),
 )
 
