@@ -20,6 +20,7 @@ are what a request reports (response `extensions.cost`, logs, metrics).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from typing import TYPE_CHECKING
@@ -31,14 +32,23 @@ if TYPE_CHECKING:
 
 
 class CallGate:
-    """The process-wide bound on upstream calls in flight, shared fairly."""
+    """The process-wide bound on upstream calls in flight, shared fairly.
+
+    Bookkeeping is plain code on the event loop's thread: a call that may go
+    takes its slot at once, without awaiting; one that may not waits in line,
+    and each freed slot is handed to the first in line whose request is
+    below its share, which is woken alone.
+    """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.in_flight = 0
         # Budgets with calls in flight or waiting, and how many each has.
         self._busy: dict[int, int] = {}
-        self._condition: asyncio.Condition | None = None
+        # Calls waiting for a slot, first come first served.
+        self._line: collections.deque[tuple[Budget, asyncio.Future[None]]] = (
+            collections.deque()
+        )
 
     @property
     def busy_requests(self) -> int:
@@ -48,36 +58,65 @@ class CallGate:
         """Slots one busy request may hold right now."""
         return max(1, self.capacity // max(1, len(self._busy)))
 
-    def _cond(self) -> asyncio.Condition:
-        if self._condition is None:
-            self._condition = asyncio.Condition()
-        return self._condition
+    def _may_go(self, budget: Budget) -> bool:
+        return self.in_flight < self.capacity and budget.in_flight < min(
+            budget.fan_out, self.share()
+        )
 
-    async def acquire(self, budget: Budget) -> None:
+    def try_acquire(self, budget: Budget) -> bool:
+        """Take a slot for `budget` now if it may have one; else take nothing."""
         key = id(budget)
         self._busy[key] = self._busy.get(key, 0) + 1
-        cond = self._cond()
+        if self._may_go(budget):
+            self.in_flight += 1
+            budget.in_flight += 1
+            return True
+        self._leave(key)
+        return False
+
+    async def acquire(self, budget: Budget) -> None:
+        if self.try_acquire(budget):
+            return
+        key = id(budget)
+        self._busy[key] = self._busy.get(key, 0) + 1
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (budget, waiter)
+        self._line.append(entry)
         try:
-            async with cond:
-                await cond.wait_for(
-                    lambda: (
-                        self.in_flight < self.capacity
-                        and budget.in_flight < min(budget.fan_out, self.share())
-                    )
-                )
-                self.in_flight += 1
-                budget.in_flight += 1
+            await waiter
         except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                # Handed a slot just as it gave up: give the slot back.
+                self.in_flight -= 1
+                budget.in_flight -= 1
+            else:
+                with contextlib.suppress(ValueError):
+                    self._line.remove(entry)
             self._leave(key)
+            self._hand_on()
             raise
 
-    async def release(self, budget: Budget) -> None:
-        cond = self._cond()
-        async with cond:
-            self.in_flight -= 1
-            budget.in_flight -= 1
-            self._leave(id(budget))
-            cond.notify_all()
+    def release(self, budget: Budget) -> None:
+        self.in_flight -= 1
+        budget.in_flight -= 1
+        self._leave(id(budget))
+        self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Give free slots to the first waiting calls that may go now."""
+        if not self._line or self.in_flight >= self.capacity:
+            return
+        for entry in list(self._line):
+            if self.in_flight >= self.capacity:
+                break
+            budget, waiter = entry
+            if waiter.done():  # cancelled: it takes itself out
+                continue
+            if self._may_go(budget):
+                self._line.remove(entry)
+                self.in_flight += 1
+                budget.in_flight += 1
+                waiter.set_result(None)
 
     def _leave(self, key: int) -> None:
         left = self._busy.get(key, 1) - 1
@@ -131,23 +170,35 @@ class Budget:
             "field's upstream call."
         )
 
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one fan-out slot (waiting for it until the deadline at most)."""
+    async def take_slot(self) -> None:
+        """Take one fan-out slot, waiting for it until the deadline at most.
+
+        Every slot taken is given back with `free_slot`.
+        """
         if self.used >= self.max:
             self.spend()  # raises: no point waiting for a slot
         remaining = self.remaining()
         if remaining <= 0:
             raise self.deadline_error()
+        if self.gate.try_acquire(self):
+            return
         try:
             async with asyncio.timeout(remaining):
                 await self.gate.acquire(self)
         except TimeoutError:
             raise self.deadline_error() from None
+
+    def free_slot(self) -> None:
+        self.gate.release(self)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one fan-out slot for the block (`take_slot`, then `free_slot`)."""
+        await self.take_slot()
         try:
             yield
         finally:
-            await self.gate.release(self)
+            self.free_slot()
 
     def as_json(self) -> dict[str, int]:
         return {"estimated": self.estimated, "used": self.used, "max": self.max}

@@ -311,7 +311,8 @@ class Upstream:
                 lane, outgoing, path, lambda: self.timeout, retry=retry
             )
         budget = self.budget
-        async with budget.slot():
+        await budget.take_slot()
+        try:
             return await self._send(
                 lane,
                 outgoing,
@@ -320,6 +321,8 @@ class Upstream:
                 budget,
                 retry=retry,
             )
+        finally:
+            budget.free_slot()
 
     def _build(
         self,

@@ -6,6 +6,8 @@ only its template (`/api/v1/livechat/visitor/:token`) may be reported.
 
 from __future__ import annotations
 
+import functools
+
 API_PREFIX = "/api/v1/"
 UNKNOWN_ROUTE = "unknown"
 INFO_ROUTE = "/api/info"
@@ -38,6 +40,7 @@ ROUTES = (
 _SPLIT = tuple((route, route.split("/")) for route in ROUTES)
 
 
+@functools.lru_cache(maxsize=1024)
 def route_of(path: str) -> str:
     """`/api/v1/<template>` for a path relative to /api/v1/, else `unknown`."""
     segments = path.split("?", 1)[0].split("/")
