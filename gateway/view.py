@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -215,6 +216,16 @@ class GraphQLView(GraphQL[Any, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
+
+    def encode_json(self, data: object) -> str | bytes:
+        """The answer as JSON: orjson, about ten times faster than `json`.
+
+        What orjson cannot encode (an integer beyond 64 bits) goes to `json`.
+        """
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return super().encode_json(data)
 
     def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
         try:

@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import orjson
 
 from gateway.errors import (
     BadUserInputError,
@@ -81,10 +82,15 @@ def transport_errors() -> Iterator[None]:
 
 
 def _decode(response: httpx.Response) -> dict[str, Any] | None:
+    """The JSON object of an answer, or None (orjson first; `json` for what it
+    refuses but may be JSON all the same: UTF-16, integers beyond 64 bits)."""
     try:
-        body = response.json()
-    except (ValueError, RecursionError):
-        return None
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        try:
+            body = response.json()
+        except (ValueError, RecursionError):
+            return None
     return body if isinstance(body, dict) else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -462,3 +463,13 @@ def test_post_and_graphiql_without_queries_via_get(
         200,
     )
     assert '<div id="graphiql">' in page.text
+
+
+def test_answers_encode_what_orjson_cannot_through_json() -> None:
+    from gateway.view import GraphQLView
+
+    view = GraphQLView.__new__(GraphQLView)
+    plain = {"data": {"name": "Zoë", "n": 1}}
+    assert json.loads(view.encode_json(plain)) == plain
+    huge = {"data": {"n": 2**70}}
+    assert json.loads(view.encode_json(huge)) == huge

@@ -392,3 +392,40 @@ async def test_no_retry_for_posts_or_when_disabled(
     with pytest.raises(UpstreamUnavailableError):
         await upstream.request(method, "livechat/visitor", CREDS, json={}, auth=False)
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "decoded"),
+    [
+        # orjson's own ground.
+        (
+            b'{"success":true,"n":1,"s":"\xc3\xa9"}',
+            {},
+            {"success": True, "n": 1, "s": "é"},
+        ),
+        # What orjson refuses and `json` takes: UTF-16.
+        (
+            '{"success":true,"s":"é"}'.encode("utf-16"),
+            {"Content-Type": "application/json; charset=utf-16"},
+            {"success": True, "s": "é"},
+        ),
+    ],
+)
+@pytest.mark.anyio
+async def test_answers_are_decoded_as_json_would(
+    content: bytes, headers: dict[str, str], decoded: Any
+) -> None:
+    upstream, _ = upstream_with(
+        lambda r: httpx.Response(200, content=content, headers=headers)
+    )
+    assert await upstream.request("GET", "me", CREDS) == decoded
+
+
+@pytest.mark.anyio
+async def test_an_answer_only_json_decodes_is_still_read() -> None:
+    upstream, _ = upstream_with(
+        lambda r: httpx.Response(200, content=b'{"success":true,"x":NaN}')
+    )
+    body = await upstream.request("GET", "me", CREDS)
+    assert body["success"] is True
+    assert repr(body["x"]) == "nan"

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import ssl
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+import trustme
 
 from gateway.upstream.wire import BodyInterruptedError, WireTransport
 
@@ -248,3 +250,55 @@ async def test_unsupported_schemes_are_refused() -> None:
     async with client("http://127.0.0.1:1/") as http:
         with pytest.raises(httpx.UnsupportedProtocol):
             await http.get("ftp://127.0.0.1:1/x")
+
+
+@contextlib.asynccontextmanager
+async def tls_server(ca: trustme.CA, hostname: str) -> AsyncIterator[str]:
+    """An HTTPS server on loopback with a certificate `ca` issued for `hostname`."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(hostname).configure_cert(context)
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(reply())
+                await writer.drain()
+        writer.close()
+
+    listening = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=context)
+    async with listening:
+        yield f"https://127.0.0.1:{listening.sockets[0].getsockname()[1]}/"
+
+
+def tls_client(url: str, ca: trustme.CA) -> httpx.AsyncClient:
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return httpx.AsyncClient(
+        base_url=url,
+        transport=WireTransport(ssl_context=context),
+        timeout=2,
+        trust_env=False,
+    )
+
+
+@pytest.mark.anyio
+async def test_https_with_a_trusted_certificate() -> None:
+    ca = trustme.CA()
+    async with tls_server(ca, "127.0.0.1") as url, tls_client(url, ca) as http:
+        answers = [(await http.get("x")).json() for _ in range(2)]
+    assert answers == [{"success": True}] * 2
+
+
+@pytest.mark.anyio
+async def test_https_refuses_a_certificate_for_another_host_or_ca() -> None:
+    ca = trustme.CA()
+    async with tls_server(ca, "rocket.example") as url, tls_client(url, ca) as http:
+        with pytest.raises(httpx.ConnectError):
+            await http.get("x")
+    async with (
+        tls_server(trustme.CA(), "127.0.0.1") as url,
+        tls_client(url, ca) as http,
+    ):
+        with pytest.raises(httpx.ConnectError):
+            await http.get("x")
