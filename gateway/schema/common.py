@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -51,6 +52,7 @@ class Availability(Enum):
     NOT_AVAILABLE = "not-available"
 
 
+@functools.lru_cache(maxsize=4096)
 def user_global_id(user_id: str) -> strawberry.ID:
     return strawberry.ID(str(GlobalID("User", user_id)))
 
@@ -160,6 +162,9 @@ class SourceType(Enum):
     OTHER = "other"
 
 
+_SOURCE_TYPES = {kind.value: kind for kind in SourceType}
+
+
 @strawberry.type(description="Where a conversation came from.")
 class Source:
     type: SourceType = strawberry.field(
@@ -175,9 +180,8 @@ class Source:
     def from_record(cls, record: SourceRecord | None) -> Source | None:
         if record is None:
             return None
-        known = {t.value for t in SourceType}
         return cls(
-            type=SourceType(record.type) if record.type in known else SourceType.OTHER,
+            type=_SOURCE_TYPES.get(record.type or "", SourceType.OTHER),
             rocket_chat_id=record.id,
             alias=record.alias,
             label=record.label,

@@ -28,14 +28,18 @@ serializing it have no side effects, so doing them twice is harmless.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     is_leaf_type,
 )
 from graphql.pyutils import Path, Undefined, gather_with_cancel, is_awaitable
@@ -58,6 +62,12 @@ Shortcut = Callable[[Any], Any]
 # path. Filled on first use; object types are built once per schema.
 _SHORTCUTS: dict[GraphQLObjectType, dict[str, Shortcut | None]] = {}
 
+_UNCHANGED: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
+_BUILT_IN: dict[str, Callable[[Any], Any]] = {
+    scalar.name: scalar.coerce_output_value
+    for scalar in (GraphQLString, GraphQLID, GraphQLBoolean)
+}
+
 _NODE_ID_RESOLVER = Node.__dict__["_id"].__func__
 _DEFAULT_RESOLVE_ID = Node.__dict__["resolve_id"].__func__
 _DEFAULT_RESOLVE_TYPENAME = Node.__dict__["resolve_typename"].__func__
@@ -65,19 +75,30 @@ _DEFAULT_RESOLVE_TYPENAME = Node.__dict__["resolve_typename"].__func__
 
 def _leaf_coercer(
     type_: GraphQLOutputType,
-) -> tuple[Callable[[Any], Any], bool] | None:
-    """The leaf type's output coercion and whether it is non-null, if a leaf."""
+) -> tuple[Callable[[Any], Any], bool, type | None] | None:
+    """The leaf type's output coercion, whether it is non-null, and the Python
+    type it returns as it is (None: no such type), if a leaf."""
     non_null = isinstance(type_, GraphQLNonNull)
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if not is_leaf_type(inner):
         return None
     leaf: GraphQLLeafType = inner
-    return leaf.coerce_output_value, non_null
+    coerce = leaf.coerce_output_value
+    # graphql-core's String and ID give a str back, Boolean a bool; an int
+    # is range-checked and anything else converted, so those go the long way.
+    itself = _UNCHANGED.get(leaf.name) if coerce is _BUILT_IN.get(leaf.name) else None
+    return coerce, non_null, itself
+
+
+# Values that are neither exceptions nor awaitables, by their exact type.
+_PLAIN_VALUES = frozenset({str, int, float, bool, datetime})
 
 
 def _coerce_leaf(coerce: Callable[[Any], Any], value: Any) -> Any:
     """`value` coerced, or SLOW for anything the general path must judge."""
-    if isinstance(value, Exception) or is_awaitable(value):
+    if type(value) not in _PLAIN_VALUES and (
+        isinstance(value, Exception) or is_awaitable(value)
+    ):
         return SLOW
     try:
         coerced = coerce(value)
@@ -87,12 +108,19 @@ def _coerce_leaf(coerce: Callable[[Any], Any], value: Any) -> Any:
 
 
 def _leaf_shortcut(
-    read: Callable[[Any], Any], coerce: Callable[[Any], Any], non_null: bool
+    read: Callable[[Any], Any],
+    coerce: Callable[[Any], Any],
+    non_null: bool,
+    itself: type | None,
 ) -> Shortcut:
+    """`itself`: the Python type the leaf's coercion returns unchanged."""
+
     def shortcut(source: Any) -> Any:
         value = read(source)
         if value is None:
             return SLOW if non_null else None
+        if type(value) is itself:
+            return value
         return _coerce_leaf(coerce, value)
 
     return shortcut
@@ -201,7 +229,7 @@ def build_shortcut(
     if isinstance(inner, GraphQLList):
         item = _leaf_coercer(inner.of_type)
         if item is not None:
-            coerce, item_non_null = item
+            coerce, item_non_null, _ = item
             return _list_shortcut(read, non_null, coerce, item_non_null)
     return None
 

@@ -15,8 +15,19 @@ from strawberry.scalars import JSON
 
 def serialize_datetime(value: datetime) -> str:
     """UTC, milliseconds, `Z`: `2024-03-14T13:21:02.239Z`, as Rocket.Chat sends."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+    tz = value.tzinfo
+    if tz is UTC or tz is None:
+        # What the conversion below gives, for most dates (parsed ones are in
+        # UTC), in half the time of isoformat.
+        return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond // 1000,
+        )
     text = value.astimezone(UTC).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
 

@@ -137,6 +137,8 @@ SOURCES: dict[str, list[Thing]] = {
     "null item allowed": [thing(tags=["a", None])],
     "not a list": [thing(tags="abc")],
     "scalar refuses": [thing(count="many")],
+    "int out of range": [thing(count=2**40)],
+    "bool for a string": [thing(label=True, tags=[False])],
     "enum refuses": [thing(colour="green")],
     "naive date": [thing(when=datetime(2024, 1, 1))],
     "exception as value": [thing(label=ValueError("as a value"))],
