@@ -13,7 +13,9 @@ rooms + visitor + servedBy + department, (m) `registerVisitor`.
 Targets, each its own process on loopback: `gateway` (this checkout,
 `rc-gateway serve`), `main` (another checkout's gateway, `--baseline DIR`,
 run with DIR/.venv), `floor` (bench/floor.py: Starlette + the same HTTP
-client, no GraphQL, the optimal calls). Upstreams: `fast` (nginx serving
+client, no GraphQL, the optimal calls), `strawberry`
+(bench/strawberry_floor.py: plain Strawberry over the same client; (a) and
+(b) only). Upstreams: `fast` (nginx serving
 bodies captured from the sandbox), `sandbox` (the Python sandbox, no
 latency), `20ms` (the captured bodies after 20 ms, one client at a time).
 
@@ -304,7 +306,7 @@ def print_table(rows: list[Row], baseline: bool) -> None:
     floors = {(r.scenario, r.upstream): r for r in rows if r.target == "floor"}
     mains = {(r.scenario, r.upstream): r for r in rows if r.target == "main"}
     head = (
-        f"{'scenario':38} {'upstream':8} {'target':8} {'req/s':>8} {'p50 ms':>7} "
+        f"{'scenario':38} {'upstream':8} {'target':10} {'req/s':>8} {'p50 ms':>7} "
         f"{'p99 ms':>7} {'CPU ms/req':>10} {'calls':>5} {'trips':>5} {'optimal':>7} "
         f"{'CPU/floor':>9} {'req/s/floor':>11}"
     )
@@ -317,7 +319,7 @@ def print_table(rows: list[Row], baseline: bool) -> None:
         main = mains.get((r.scenario, r.upstream))
         calls, trips = OPTIMAL[r.scenario]
         line = (
-            f"{TITLES[r.scenario]:38} {r.upstream:8} {r.target:8} {r.rps:>8.1f} "
+            f"{TITLES[r.scenario]:38} {r.upstream:8} {r.target:10} {r.rps:>8.1f} "
             f"{r.p50:>7.2f} {r.p99:>7.2f} {r.cpu_ms:>10.3f} "
             f"{r.calls if r.calls is not None else '-':>5} "
             f"{r.trips if r.trips is not None else '-':>5} "
@@ -429,6 +431,10 @@ def main() -> None:
                     args_ = [python, "bench/floor.py", "--upstream", upstream.url]
                     args_ += ["--port", str(port), "--transport", args.floor_transport]
                     cwd, env = ROOT, {}
+                elif target_name == "strawberry":
+                    args_ = [python, "bench/strawberry_floor.py"]
+                    args_ += ["--upstream", upstream.url, "--port", str(port)]
+                    cwd, env = ROOT, {}
                 else:
                     checkout = args.baseline if target_name == "main" else ROOT
                     exe = (
@@ -444,6 +450,8 @@ def main() -> None:
                     )
                     idle = rss_mib(child.pid)
                     for scenario in scenarios:
+                        if target_name == "strawberry" and scenario not in "ab":
+                            continue  # it answers (a) and (b) only
                         row = measure(
                             scenario, upstream, target, meta, auth, args, expected
                         )
@@ -455,7 +463,7 @@ def main() -> None:
                             file=sys.stderr,
                             flush=True,
                         )
-                    if name == "fast":
+                    if name == "fast" and target_name != "strawberry":
                         # Memory after at least RSS_REQUESTS requests of the mix.
                         while target.served < RSS_REQUESTS:
                             measure("b", upstream, target, meta, auth, args, expected)

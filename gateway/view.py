@@ -25,6 +25,7 @@ parse, validation and limits as any query.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +110,12 @@ def is_request_error(result: ExecutionResult) -> bool:
         and bool(result.errors)
         and all(error.path is None for error in result.errors or ())
     )
+
+
+# The request body this task already decoded, and what it decoded to.
+_decoded_body: contextvars.ContextVar[tuple[str | bytes, object] | None] = (
+    contextvars.ContextVar("decoded_body", default=None)
+)
 
 
 class GraphQLView(GraphQL[Any, None]):
@@ -215,6 +222,9 @@ class GraphQLView(GraphQL[Any, None]):
         return sub_response
 
     def decode_json(self, data: str | bytes) -> object:
+        decoded = _decoded_body.get()
+        if decoded is not None and decoded[0] is data:
+            return decoded[1]
         return decode_json(data)
 
     def encode_json(self, data: object) -> str | bytes:
@@ -238,15 +248,22 @@ class GraphQLView(GraphQL[Any, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        # The body is decoded here and again by Strawberry (the adapter keeps
-        # the bytes): Strawberry calls `.get()` on whatever JSON it decoded,
-        # so a body that is not an object or a batch must be refused first.
+        # Strawberry calls `.get()` on whatever JSON it decoded, so a body
+        # that is not an object or a batch must be refused before it reads
+        # it; what was decoded here is what its `parse_json` then returns.
         if request.method == "POST":
-            body = self.parse_json(await request.get_body())
+            raw = await request.get_body()
+            body = self.parse_json(raw)
             check_body(body, self.max_batch)
+            token = _decoded_body.set((raw, body))
         else:
             body = dict(request.query_params)
-        data = await super().parse_http_body(request)
+            token = None
+        try:
+            data = await super().parse_http_body(request)
+        finally:
+            if token is not None:
+                _decoded_body.reset(token)
         check_operation_names(data)
         if isinstance(data, list):
             return data

@@ -473,3 +473,22 @@ def test_answers_encode_what_orjson_cannot_through_json() -> None:
     assert json.loads(view.encode_json(plain)) == plain
     huge = {"data": {"n": 2**70}}
     assert json.loads(view.encode_json(huge)) == huge
+
+
+def test_a_post_body_is_decoded_once(
+    standin: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gateway.http.bodies import decode_json
+
+    decoded: list[object] = []
+
+    def counting(data: str | bytes) -> object:
+        decoded.append(data)
+        return decode_json(data)
+
+    monkeypatch.setattr("gateway.view.decode_json", counting)
+    first = standin.post("/graphql", json={"query": "{ hello }"})
+    second = standin.post("/graphql", json={"query": "{ echo(n: 2) }"})
+    assert first.json() == {"data": {"hello": "world"}}
+    assert second.json() == {"data": {"echo": 2}}
+    assert len(decoded) == 2
