@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -29,7 +29,7 @@ from gateway.upstream import messages
 from gateway.upstream.records import PageVisitRecord, RoomRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from gateway.schema.contacts import Contact
     from gateway.schema.departments import Department
@@ -279,52 +279,91 @@ class Room(relay.Node):
 
     @classmethod
     def from_record(cls, record: RoomRecord) -> Room:
-        return cls(
-            raw_id=record.id,
-            rocket_chat_id=record.id,
-            name=record.name,
-            state=room_state(record),
-            open=record.open,
-            on_hold=record.on_hold,
-            message_count=record.message_count,
-            user_count=record.user_count,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            last_message_at=record.last_message_at,
-            visitor_last_message_at=record.visitor_last_message_at,
-            queued_at=record.queued_at,
-            closed_at=record.closed_at,
-            closer=Closer(record.closer)
-            if record.closer in {"user", "visitor"}
-            else None,
-            closed_by=User.from_record(record.closed_by),
-            served_by=User.from_record(record.served_by),
-            assigned_at=record.served_by.at if record.served_by else None,
-            source=Source.from_record(record.source),
-            tags=list(record.tags),
-            custom_fields=json_value(record.custom_fields),
-            last_message=(
-                LastMessage(
-                    rocket_chat_id=record.last_message.id,
-                    text=record.last_message.text,
-                    created_at=record.last_message.created_at,
-                    author=User.from_record(record.last_message.author),
-                )
-                if record.last_message
-                else None
-            ),
-            metrics=json_value(record.metrics),
-            response_by=json_value(record.response_by),
-            waiting_response=record.waiting_response,
-            priority_id=record.priority_id,
-            sla_id=record.sla_id,
-            contact_id=record.contact_id,
-            transcript_request=json_value(record.transcript_request),
-            status=record.status,
-            verified=record.verified,
-            creator=User.from_record(record.creator),
-            record=record,
+        """The room of a record, built the cheap way (see `_BUILT_ON_USE`).
+
+        Its attributes are set all at once, as the dataclass's `__init__`
+        would one by one; the ones made of other objects (users, the source,
+        the last message) are left for `__getattr__` to build on first use,
+        which most queries of a listing never make.
+        """
+        room = _new(cls)
+        _set(
+            room,
+            "__dict__",
+            {
+                "raw_id": record.id,
+                "rocket_chat_id": record.id,
+                "name": record.name,
+                "state": room_state(record),
+                "open": record.open,
+                "on_hold": record.on_hold,
+                "message_count": record.message_count,
+                "user_count": record.user_count,
+                "created_at": record.created_at,
+                "updated_at": record.updated_at,
+                "last_message_at": record.last_message_at,
+                "visitor_last_message_at": record.visitor_last_message_at,
+                "queued_at": record.queued_at,
+                "closed_at": record.closed_at,
+                "assigned_at": record.served_by.at if record.served_by else None,
+                "tags": list(record.tags),
+                "custom_fields": json_value(record.custom_fields),
+                "metrics": json_value(record.metrics),
+                "response_by": json_value(record.response_by),
+                "waiting_response": record.waiting_response,
+                "priority_id": record.priority_id,
+                "sla_id": record.sla_id,
+                "contact_id": record.contact_id,
+                "transcript_request": json_value(record.transcript_request),
+                "status": record.status,
+                "verified": record.verified,
+                "record": record,
+            },
         )
+        return room
+
+    if not TYPE_CHECKING:  # to mypy, Room has exactly its declared attributes
+
+        def __getattr__(self, name: str) -> Any:
+            """An attribute `from_record` left to build on first use."""
+            build = _BUILT_ON_USE.get(name)
+            record = self.__dict__.get("record")
+            if build is None or record is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            value = build(record)
+            self.__dict__[name] = value
+            return value
+
+
+def _last_message(record: RoomRecord) -> LastMessage | None:
+    last = record.last_message
+    if last is None:
+        return None
+    return LastMessage(
+        rocket_chat_id=last.id,
+        text=last.text,
+        created_at=last.created_at,
+        author=User.from_record(last.author),
+    )
+
+
+def _closer(record: RoomRecord) -> Closer | None:
+    return Closer(record.closer) if record.closer in {"user", "visitor"} else None
+
+
+# What Room.from_record leaves to build on first use, from the record.
+_BUILT_ON_USE: dict[str, Callable[[RoomRecord], Any]] = {
+    "closer": _closer,
+    "closed_by": lambda record: User.from_record(record.closed_by),
+    "served_by": lambda record: User.from_record(record.served_by),
+    "source": lambda record: Source.from_record(record.source),
+    "last_message": _last_message,
+    "creator": lambda record: User.from_record(record.creator),
+}
+_new = object.__new__
+_set = object.__setattr__
 
 
 refs.register(RoomRecord, Room.from_record)
