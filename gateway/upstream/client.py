@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 
 API_PREFIX = "/api/v1/"
 USER_AGENT = "rc-gateway"
+# Idle connections are dropped before Node's own keep-alive timeout (5 s)
+# closes them, so a request is not sent on a connection being closed.
+KEEPALIVE_EXPIRY = 4.0
 # Rocket.Chat (Node) refuses request heads over 16 KB; stay well below.
 MAX_URL_LENGTH = 8192
 
@@ -254,6 +257,7 @@ class Upstream:
         limits = httpx.Limits(
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_connections,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
         )
         transport = WireTransport(limits=limits, ssl_context=httpx.create_ssl_context())
         async with httpx.AsyncClient(

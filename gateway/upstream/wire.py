@@ -406,6 +406,11 @@ class WireTransport(httpx.AsyncBaseTransport):
         self._pool: _Pool | None = None
 
     @property
+    def keepalive_expiry(self) -> float:
+        """Seconds an idle connection is kept for reuse."""
+        return self._keepalive
+
+    @property
     def pool(self) -> _Pool:
         if self._pool is None:
             self._pool = _Pool(self._limit, self._keepalive, self._ssl)
