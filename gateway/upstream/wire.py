@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import http.cookiejar
+import re
 import ssl
 import time
 from typing import cast
@@ -52,6 +53,7 @@ import httpx
 KEEPALIVE_EXPIRY = 5.0
 
 _Origin = tuple[bytes, bytes, int]
+_LINE_BREAK = re.compile(rb"[\r\n\0]")
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 
@@ -182,21 +184,19 @@ class _Connection(asyncio.Protocol):
 
     # the exchange
 
-    async def exchange(self, request: httpx.Request, read: float | None) -> _Answer:
-        """Send `request`, wait at most `read` seconds for its whole answer."""
+    async def exchange(
+        self, request: httpx.Request, head: bytes, read: float | None
+    ) -> _Answer:
+        """Send `request` (its encoded `head` and body), wait at most `read`
+        seconds for its whole answer."""
         assert self.transport is not None
-        url = request.url
-        lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode(), url.raw_path)]
-        lines.extend(b"%s: %s\r\n" % item for item in request.headers.raw)
-        lines.append(b"\r\n")
-        lines.append(request.content)
         self.request = request
         self.answer = _Answer()
         self.head_complete = False
         loop = self.pool.loop
         waiter: asyncio.Future[_Answer] = loop.create_future()
         self.waiter = waiter
-        self.transport.write(b"".join(lines))
+        self.transport.write(head + request.content)
         timer = None if read is None else loop.call_later(read, self._read_timeout)
         try:
             return await waiter
@@ -239,6 +239,20 @@ class _Connection(asyncio.Protocol):
     @property
     def reusable(self) -> bool:
         return self.keep_alive and not self.closed
+
+
+def _head(request: httpx.Request) -> bytes:
+    """The request line and headers of `request`, as sent."""
+    lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode(), request.url.raw_path)]
+    for name, value in request.headers.raw:
+        if _LINE_BREAK.search(name) or _LINE_BREAK.search(value):
+            # What h11 refuses too: it would end the header, or the head.
+            raise httpx.LocalProtocolError(
+                f"Header {name!r} holds a line break or NUL.", request=request
+            )
+        lines.append(b"%s: %s\r\n" % (name, value))
+    lines.append(b"\r\n")
+    return b"".join(lines)
 
 
 class _Pool:
@@ -427,10 +441,11 @@ class WireTransport(httpx.AsyncBaseTransport):
         origin = (scheme, url.raw_host, url.port or _DEFAULT_PORTS[scheme])
         timeout: dict[str, float | None] = request.extensions.get("timeout", {})
         await request.aread()
+        head = _head(request)
         pool = self.pool
         connection = await pool.acquire(origin, request, timeout)
         try:
-            answer = await connection.exchange(request, timeout.get("read"))
+            answer = await connection.exchange(request, head, timeout.get("read"))
         except BaseException:
             connection.close()  # mid-exchange: the connection's state is unknown
             pool.forget(connection)

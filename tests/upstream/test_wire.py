@@ -302,3 +302,12 @@ async def test_https_refuses_a_certificate_for_another_host_or_ca() -> None:
     ):
         with pytest.raises(httpx.ConnectError):
             await http.get("x")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("value", ["a\r\nX-Injected: 1", "a\nb", "a\x00b"])
+async def test_a_header_that_would_break_the_head_is_never_sent(value: str) -> None:
+    async with server(lambda n: reply()) as seen, client(seen.url) as http:
+        with pytest.raises(httpx.LocalProtocolError):
+            await http.get("x", headers={"X-Thing": value})
+    assert seen.requests == []
