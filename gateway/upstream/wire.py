@@ -27,7 +27,9 @@ What it does:
   or sent something that is not HTTP before the answer's head was complete;
   `ReadError` when the socket failed then; and `BodyInterruptedError` (a
   `RemoteProtocolError`) when the head arrived and the body did not, which
-  `Upstream` does not send again.
+  `Upstream` does not send again;
+- reads at most `max_answer_bytes` of a body (32 MiB unless told): a
+  larger one ends the connection with `AnswerTooLargeError`.
 
 What it does not do, on purpose: follow redirects, keep cookies or read
 proxy settings (the httpx client above decides, and `Upstream` keeps
@@ -51,6 +53,8 @@ import httpx
 
 # httpx's default keep-alive expiry, in seconds.
 KEEPALIVE_EXPIRY = 5.0
+# The largest answer body read (a page of 100 rooms is about 150 KB).
+MAX_ANSWER_BYTES = 32 * 2**20
 
 _Origin = tuple[bytes, bytes, int]
 _LINE_BREAK = re.compile(rb"[\r\n\0]")
@@ -59,6 +63,10 @@ _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 class BodyInterruptedError(httpx.RemoteProtocolError):
     """The answer's head arrived, its body did not: not safe to send again."""
+
+
+class AnswerTooLargeError(BodyInterruptedError):
+    """The answer's body outgrew `max_answer_bytes`; the rest was not read."""
 
 
 def no_cookies() -> http.cookiejar.CookieJar:
@@ -75,15 +83,20 @@ def no_cookies() -> http.cookiejar.CookieJar:
 class _Answer:
     """What the parser has read of one answer so far."""
 
-    __slots__ = ("body", "complete", "headers", "reason", "status", "version")
+    __slots__ = ("body", "complete", "headers", "reason", "size", "status", "version")
 
     def __init__(self) -> None:
         self.status = 0
+        self.size = 0
         self.version = b"HTTP/1.1"
         self.headers: list[tuple[bytes, bytes]] = []
         self.reason = b""
         self.body: list[bytes] = []
         self.complete = False
+
+
+class _TooLargeError(Exception):
+    """Raised inside the parser to stop reading an answer over the bound."""
 
 
 class _Connection(asyncio.Protocol):
@@ -120,6 +133,15 @@ class _Connection(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
+            if isinstance(exc.__context__, _TooLargeError):
+                self._fail(
+                    AnswerTooLargeError(
+                        f"Rocket.Chat's answer is larger than "
+                        f"{self.pool.max_answer_bytes} bytes.",
+                        request=self.request,
+                    )
+                )
+                return
             self._fail(
                 httpx.RemoteProtocolError(
                     f"Rocket.Chat's answer is not HTTP: {exc}", request=self.request
@@ -170,8 +192,12 @@ class _Connection(asyncio.Protocol):
         self.answer.version = b"HTTP/" + self.parser.get_http_version().encode()
 
     def on_body(self, body: bytes) -> None:
-        assert self.answer is not None
-        self.answer.body.append(body)
+        answer = self.answer
+        assert answer is not None
+        answer.size += len(body)
+        if answer.size > self.pool.max_answer_bytes:
+            raise _TooLargeError  # stops the parser; `data_received` fails the call
+        answer.body.append(body)
 
     def on_message_complete(self) -> None:
         assert self.answer is not None
@@ -258,8 +284,15 @@ def _head(request: httpx.Request) -> bytes:
 class _Pool:
     """Connections by origin, at most `limit` open in all (0: no bound)."""
 
-    def __init__(self, limit: int, keepalive: float, ssl_context: ssl.SSLContext):
+    def __init__(
+        self,
+        limit: int,
+        keepalive: float,
+        ssl_context: ssl.SSLContext,
+        max_answer_bytes: int,
+    ) -> None:
         self.loop = asyncio.get_running_loop()
+        self.max_answer_bytes = max_answer_bytes
         self.limit = limit
         self.keepalive = keepalive
         self.ssl = ssl_context
@@ -408,8 +441,10 @@ class WireTransport(httpx.AsyncBaseTransport):
         *,
         limits: httpx.Limits | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         limits = limits or httpx.Limits()
+        self._max_answer = max_answer_bytes
         self._limit = limits.max_connections or 0
         self._keepalive = (
             limits.keepalive_expiry
@@ -427,7 +462,9 @@ class WireTransport(httpx.AsyncBaseTransport):
     @property
     def pool(self) -> _Pool:
         if self._pool is None:
-            self._pool = _Pool(self._limit, self._keepalive, self._ssl)
+            self._pool = _Pool(
+                self._limit, self._keepalive, self._ssl, self._max_answer
+            )
         return self._pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

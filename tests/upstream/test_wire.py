@@ -17,7 +17,13 @@ import httpx
 import pytest
 import trustme
 
-from gateway.upstream.wire import BodyInterruptedError, WireTransport
+from gateway.errors import UpstreamError
+from gateway.upstream.client import Credentials, Upstream
+from gateway.upstream.wire import (
+    AnswerTooLargeError,
+    BodyInterruptedError,
+    WireTransport,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -311,3 +317,30 @@ async def test_a_header_that_would_break_the_head_is_never_sent(value: str) -> N
         with pytest.raises(httpx.LocalProtocolError):
             await http.get("x", headers={"X-Thing": value})
     assert seen.requests == []
+
+
+@pytest.mark.anyio
+async def test_an_answer_over_the_bound_is_refused_and_ends_its_connection() -> None:
+    big = reply(b'{"success":true,"pad":"' + b"x" * 4000 + b'"}')
+    async with server(lambda n: big if n == 1 else reply()) as seen:
+        transport = WireTransport(max_answer_bytes=1000)
+        async with httpx.AsyncClient(base_url=seen.url, transport=transport) as http:
+            with pytest.raises(AnswerTooLargeError):
+                await http.get("big")
+            small = await http.get("small")
+    assert small.json() == {"success": True}
+    assert seen.connection_of_each == [1, 2]
+
+
+@pytest.mark.anyio
+async def test_upstream_reports_an_answer_over_the_bound_as_upstream_error() -> None:
+    big = reply(b'{"success":true,"pad":"' + b"x" * 4000 + b'"}')
+    async with server(lambda n: big) as seen:
+        transport = WireTransport(max_answer_bytes=1000)
+        async with httpx.AsyncClient(base_url=seen.url, transport=transport) as http:
+            upstream = Upstream([http])
+            with pytest.raises(UpstreamError) as raised:
+                await upstream.request("GET", "big", Credentials("t", "u"))
+    assert raised.value.code == "UPSTREAM_ERROR"
+    assert "larger than 1000 bytes" in str(raised.value)
+    assert len(seen.requests) == 1  # not sent again
