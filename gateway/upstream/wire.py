@@ -28,8 +28,8 @@ What it does:
   `ReadError` when the socket failed then; and `BodyInterruptedError` (a
   `RemoteProtocolError`) when the head arrived and the body did not, which
   `Upstream` does not send again;
-- reads at most `max_answer_bytes` of a body (32 MiB unless told): a
-  larger one ends the connection with `AnswerTooLargeError`.
+- reads at most `max_answer_bytes` of a body (32 MiB unless told) and 64
+  KB of headers: more ends the connection with `AnswerTooLargeError`.
 
 What it does not do, on purpose: follow redirects, keep cookies or read
 proxy settings (the httpx client above decides, and `Upstream` keeps
@@ -55,6 +55,8 @@ import httpx
 KEEPALIVE_EXPIRY = 5.0
 # The largest answer body read (a page of 100 rooms is about 150 KB).
 MAX_ANSWER_BYTES = 32 * 2**20
+# The most header bytes an answer may have (Node's own bound is 16 KB).
+MAX_HEAD_BYTES = 64 * 2**10
 
 _Origin = tuple[bytes, bytes, int]
 _LINE_BREAK = re.compile(rb"[\r\n\0]")
@@ -134,13 +136,8 @@ class _Connection(asyncio.Protocol):
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
             if isinstance(exc.__context__, _TooLargeError):
-                self._fail(
-                    AnswerTooLargeError(
-                        f"Rocket.Chat's answer is larger than "
-                        f"{self.pool.max_answer_bytes} bytes.",
-                        request=self.request,
-                    )
-                )
+                message = str(exc.__context__)
+                self._fail(AnswerTooLargeError(message, request=self.request))
                 return
             self._fail(
                 httpx.RemoteProtocolError(
@@ -182,8 +179,14 @@ class _Connection(asyncio.Protocol):
         self.answer.reason += status
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        assert self.answer is not None
-        self.answer.headers.append((name, value))
+        answer = self.answer
+        assert answer is not None
+        answer.size += len(name) + len(value)
+        if answer.size > MAX_HEAD_BYTES:
+            raise _TooLargeError(
+                f"Rocket.Chat's answer has over {MAX_HEAD_BYTES} bytes of headers."
+            )
+        answer.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         assert self.answer is not None
@@ -196,7 +199,11 @@ class _Connection(asyncio.Protocol):
         assert answer is not None
         answer.size += len(body)
         if answer.size > self.pool.max_answer_bytes:
-            raise _TooLargeError  # stops the parser; `data_received` fails the call
+            # Stops the parser; `data_received` fails the call.
+            raise _TooLargeError(
+                f"Rocket.Chat's answer is larger than "
+                f"{self.pool.max_answer_bytes} bytes."
+            )
         answer.body.append(body)
 
     def on_message_complete(self) -> None:

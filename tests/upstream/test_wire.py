@@ -344,3 +344,11 @@ async def test_upstream_reports_an_answer_over_the_bound_as_upstream_error() -> 
     assert raised.value.code == "UPSTREAM_ERROR"
     assert "larger than 1000 bytes" in str(raised.value)
     assert len(seen.requests) == 1  # not sent again
+
+
+@pytest.mark.anyio
+async def test_an_answer_with_endless_headers_is_refused() -> None:
+    answer = reply(OK, *(f"X-Pad-{i}: {'y' * 1000}" for i in range(80)))
+    async with server(lambda n: answer) as seen, client(seen.url) as http:
+        with pytest.raises(AnswerTooLargeError, match="bytes of headers"):
+            await http.get("x")
