@@ -32,6 +32,7 @@ from gateway.config import DEFAULT_UPSTREAM_TIMEOUT, MAX_CONNECTIONS
 from gateway.errors import (
     BadUserInputError,
     UnauthenticatedError,
+    UpstreamError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
@@ -39,7 +40,12 @@ from gateway.telemetry.hub import UpstreamCall
 from gateway.upstream.answers import refusals as refusals, transport_errors, unwrap
 from gateway.upstream.budget import CallGate
 from gateway.upstream.routes import INFO_ROUTE, route_of
-from gateway.upstream.wire import BodyInterruptedError, WireTransport, no_cookies
+from gateway.upstream.wire import (
+    AnswerTooLargeError,
+    BodyInterruptedError,
+    WireTransport,
+    no_cookies,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -50,6 +56,9 @@ if TYPE_CHECKING:
 
 API_PREFIX = "/api/v1/"
 USER_AGENT = "rc-gateway"
+# Idle connections are dropped before Node's own keep-alive timeout (5 s)
+# closes them, so a request is not sent on a connection being closed.
+KEEPALIVE_EXPIRY = 4.0
 # Rocket.Chat (Node) refuses request heads over 16 KB; stay well below.
 MAX_URL_LENGTH = 8192
 
@@ -254,6 +263,7 @@ class Upstream:
         limits = httpx.Limits(
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_connections,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
         )
         transport = WireTransport(limits=limits, ssl_context=httpx.create_ssl_context())
         async with httpx.AsyncClient(
@@ -443,6 +453,8 @@ async def _exchange(
                 response = await lane.transport.handle_async_request(request)
             except httpx.TimeoutException:
                 raise
+            except AnswerTooLargeError as exc:
+                raise UpstreamError(str(exc)) from exc
             except BodyInterruptedError as exc:  # read eagerly by the transport
                 raise UpstreamUnavailableError(
                     "Rocket.Chat's answer was cut off."

@@ -27,7 +27,9 @@ What it does:
   or sent something that is not HTTP before the answer's head was complete;
   `ReadError` when the socket failed then; and `BodyInterruptedError` (a
   `RemoteProtocolError`) when the head arrived and the body did not, which
-  `Upstream` does not send again.
+  `Upstream` does not send again;
+- reads at most `max_answer_bytes` of a body (32 MiB unless told) and 64
+  KB of headers: more ends the connection with `AnswerTooLargeError`.
 
 What it does not do, on purpose: follow redirects, keep cookies or read
 proxy settings (the httpx client above decides, and `Upstream` keeps
@@ -41,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import http.cookiejar
+import re
 import ssl
 import time
 from typing import cast
@@ -50,13 +53,22 @@ import httpx
 
 # httpx's default keep-alive expiry, in seconds.
 KEEPALIVE_EXPIRY = 5.0
+# The largest answer body read (a page of 100 rooms is about 150 KB).
+MAX_ANSWER_BYTES = 32 * 2**20
+# The most header bytes an answer may have (Node's own bound is 16 KB).
+MAX_HEAD_BYTES = 64 * 2**10
 
 _Origin = tuple[bytes, bytes, int]
+_LINE_BREAK = re.compile(rb"[\r\n\0]")
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 
 class BodyInterruptedError(httpx.RemoteProtocolError):
     """The answer's head arrived, its body did not: not safe to send again."""
+
+
+class AnswerTooLargeError(BodyInterruptedError):
+    """The answer's body outgrew `max_answer_bytes`; the rest was not read."""
 
 
 def no_cookies() -> http.cookiejar.CookieJar:
@@ -73,15 +85,20 @@ def no_cookies() -> http.cookiejar.CookieJar:
 class _Answer:
     """What the parser has read of one answer so far."""
 
-    __slots__ = ("body", "complete", "headers", "reason", "status", "version")
+    __slots__ = ("body", "complete", "headers", "reason", "size", "status", "version")
 
     def __init__(self) -> None:
         self.status = 0
+        self.size = 0
         self.version = b"HTTP/1.1"
         self.headers: list[tuple[bytes, bytes]] = []
         self.reason = b""
         self.body: list[bytes] = []
         self.complete = False
+
+
+class _TooLargeError(Exception):
+    """Raised inside the parser to stop reading an answer over the bound."""
 
 
 class _Connection(asyncio.Protocol):
@@ -118,6 +135,10 @@ class _Connection(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
+            if isinstance(exc.__context__, _TooLargeError):
+                message = str(exc.__context__)
+                self._fail(AnswerTooLargeError(message, request=self.request))
+                return
             self._fail(
                 httpx.RemoteProtocolError(
                     f"Rocket.Chat's answer is not HTTP: {exc}", request=self.request
@@ -158,8 +179,14 @@ class _Connection(asyncio.Protocol):
         self.answer.reason += status
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        assert self.answer is not None
-        self.answer.headers.append((name, value))
+        answer = self.answer
+        assert answer is not None
+        answer.size += len(name) + len(value)
+        if answer.size > MAX_HEAD_BYTES:
+            raise _TooLargeError(
+                f"Rocket.Chat's answer has over {MAX_HEAD_BYTES} bytes of headers."
+            )
+        answer.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         assert self.answer is not None
@@ -168,8 +195,16 @@ class _Connection(asyncio.Protocol):
         self.answer.version = b"HTTP/" + self.parser.get_http_version().encode()
 
     def on_body(self, body: bytes) -> None:
-        assert self.answer is not None
-        self.answer.body.append(body)
+        answer = self.answer
+        assert answer is not None
+        answer.size += len(body)
+        if answer.size > self.pool.max_answer_bytes:
+            # Stops the parser; `data_received` fails the call.
+            raise _TooLargeError(
+                f"Rocket.Chat's answer is larger than "
+                f"{self.pool.max_answer_bytes} bytes."
+            )
+        answer.body.append(body)
 
     def on_message_complete(self) -> None:
         assert self.answer is not None
@@ -182,21 +217,19 @@ class _Connection(asyncio.Protocol):
 
     # the exchange
 
-    async def exchange(self, request: httpx.Request, read: float | None) -> _Answer:
-        """Send `request`, wait at most `read` seconds for its whole answer."""
+    async def exchange(
+        self, request: httpx.Request, head: bytes, read: float | None
+    ) -> _Answer:
+        """Send `request` (its encoded `head` and body), wait at most `read`
+        seconds for its whole answer."""
         assert self.transport is not None
-        url = request.url
-        lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode(), url.raw_path)]
-        lines.extend(b"%s: %s\r\n" % item for item in request.headers.raw)
-        lines.append(b"\r\n")
-        lines.append(request.content)
         self.request = request
         self.answer = _Answer()
         self.head_complete = False
         loop = self.pool.loop
         waiter: asyncio.Future[_Answer] = loop.create_future()
         self.waiter = waiter
-        self.transport.write(b"".join(lines))
+        self.transport.write(head + request.content)
         timer = None if read is None else loop.call_later(read, self._read_timeout)
         try:
             return await waiter
@@ -241,11 +274,32 @@ class _Connection(asyncio.Protocol):
         return self.keep_alive and not self.closed
 
 
+def _head(request: httpx.Request) -> bytes:
+    """The request line and headers of `request`, as sent."""
+    lines = [b"%s %s HTTP/1.1\r\n" % (request.method.encode(), request.url.raw_path)]
+    for name, value in request.headers.raw:
+        if _LINE_BREAK.search(name) or _LINE_BREAK.search(value):
+            # What h11 refuses too: it would end the header, or the head.
+            raise httpx.LocalProtocolError(
+                f"Header {name!r} holds a line break or NUL.", request=request
+            )
+        lines.append(b"%s: %s\r\n" % (name, value))
+    lines.append(b"\r\n")
+    return b"".join(lines)
+
+
 class _Pool:
     """Connections by origin, at most `limit` open in all (0: no bound)."""
 
-    def __init__(self, limit: int, keepalive: float, ssl_context: ssl.SSLContext):
+    def __init__(
+        self,
+        limit: int,
+        keepalive: float,
+        ssl_context: ssl.SSLContext,
+        max_answer_bytes: int,
+    ) -> None:
         self.loop = asyncio.get_running_loop()
+        self.max_answer_bytes = max_answer_bytes
         self.limit = limit
         self.keepalive = keepalive
         self.ssl = ssl_context
@@ -394,8 +448,10 @@ class WireTransport(httpx.AsyncBaseTransport):
         *,
         limits: httpx.Limits | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         limits = limits or httpx.Limits()
+        self._max_answer = max_answer_bytes
         self._limit = limits.max_connections or 0
         self._keepalive = (
             limits.keepalive_expiry
@@ -406,9 +462,16 @@ class WireTransport(httpx.AsyncBaseTransport):
         self._pool: _Pool | None = None
 
     @property
+    def keepalive_expiry(self) -> float:
+        """Seconds an idle connection is kept for reuse."""
+        return self._keepalive
+
+    @property
     def pool(self) -> _Pool:
         if self._pool is None:
-            self._pool = _Pool(self._limit, self._keepalive, self._ssl)
+            self._pool = _Pool(
+                self._limit, self._keepalive, self._ssl, self._max_answer
+            )
         return self._pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -422,10 +485,11 @@ class WireTransport(httpx.AsyncBaseTransport):
         origin = (scheme, url.raw_host, url.port or _DEFAULT_PORTS[scheme])
         timeout: dict[str, float | None] = request.extensions.get("timeout", {})
         await request.aread()
+        head = _head(request)
         pool = self.pool
         connection = await pool.acquire(origin, request, timeout)
         try:
-            answer = await connection.exchange(request, timeout.get("read"))
+            answer = await connection.exchange(request, head, timeout.get("read"))
         except BaseException:
             connection.close()  # mid-exchange: the connection's state is unknown
             pool.forget(connection)

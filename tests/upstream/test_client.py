@@ -429,3 +429,17 @@ async def test_an_answer_only_json_decodes_is_still_read() -> None:
     body = await upstream.request("GET", "me", CREDS)
     assert body["success"] is True
     assert repr(body["x"]) == "nan"
+
+
+@pytest.mark.anyio
+async def test_idle_connections_are_dropped_before_node_drops_them() -> None:
+    """Node's http server closes an idle keep-alive connection after 5 s; a
+    request sent on it as it closes would fail, so the pool lets it go first."""
+    from gateway.config import Settings
+    from gateway.upstream.wire import WireTransport
+
+    async with Upstream.open("http://rc.invalid", Settings()) as upstream:
+        client = next(upstream._lanes).client
+        transport = client._transport
+    assert isinstance(transport, WireTransport)
+    assert 0 < transport.keepalive_expiry < 5

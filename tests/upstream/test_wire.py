@@ -17,7 +17,13 @@ import httpx
 import pytest
 import trustme
 
-from gateway.upstream.wire import BodyInterruptedError, WireTransport
+from gateway.errors import UpstreamError
+from gateway.upstream.client import Credentials, Upstream
+from gateway.upstream.wire import (
+    AnswerTooLargeError,
+    BodyInterruptedError,
+    WireTransport,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -301,4 +307,48 @@ async def test_https_refuses_a_certificate_for_another_host_or_ca() -> None:
         tls_client(url, ca) as http,
     ):
         with pytest.raises(httpx.ConnectError):
+            await http.get("x")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("value", ["a\r\nX-Injected: 1", "a\nb", "a\x00b"])
+async def test_a_header_that_would_break_the_head_is_never_sent(value: str) -> None:
+    async with server(lambda n: reply()) as seen, client(seen.url) as http:
+        with pytest.raises(httpx.LocalProtocolError):
+            await http.get("x", headers={"X-Thing": value})
+    assert seen.requests == []
+
+
+@pytest.mark.anyio
+async def test_an_answer_over_the_bound_is_refused_and_ends_its_connection() -> None:
+    big = reply(b'{"success":true,"pad":"' + b"x" * 4000 + b'"}')
+    async with server(lambda n: big if n == 1 else reply()) as seen:
+        transport = WireTransport(max_answer_bytes=1000)
+        async with httpx.AsyncClient(base_url=seen.url, transport=transport) as http:
+            with pytest.raises(AnswerTooLargeError):
+                await http.get("big")
+            small = await http.get("small")
+    assert small.json() == {"success": True}
+    assert seen.connection_of_each == [1, 2]
+
+
+@pytest.mark.anyio
+async def test_upstream_reports_an_answer_over_the_bound_as_upstream_error() -> None:
+    big = reply(b'{"success":true,"pad":"' + b"x" * 4000 + b'"}')
+    async with server(lambda n: big) as seen:
+        transport = WireTransport(max_answer_bytes=1000)
+        async with httpx.AsyncClient(base_url=seen.url, transport=transport) as http:
+            upstream = Upstream([http])
+            with pytest.raises(UpstreamError) as raised:
+                await upstream.request("GET", "big", Credentials("t", "u"))
+    assert raised.value.code == "UPSTREAM_ERROR"
+    assert "larger than 1000 bytes" in str(raised.value)
+    assert len(seen.requests) == 1  # not sent again
+
+
+@pytest.mark.anyio
+async def test_an_answer_with_endless_headers_is_refused() -> None:
+    answer = reply(OK, *(f"X-Pad-{i}: {'y' * 1000}" for i in range(80)))
+    async with server(lambda n: answer) as seen, client(seen.url) as http:
+        with pytest.raises(AnswerTooLargeError, match="bytes of headers"):
             await http.get("x")
