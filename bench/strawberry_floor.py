@@ -144,7 +144,7 @@ class Query:
             name=v.get("name"),
             emails=[Email(address=e["address"]) for e in v.get("visitorEmails") or ()],
             phones=[Phone(phone_number=p["phoneNumber"]) for p in v.get("phone") or ()],
-            status=v.get("status"),
+            status=(v.get("status") or "").upper() or None,
             created_at=v.get("ts"),
         )
 
