@@ -65,20 +65,18 @@ class CallGate:
 
     def try_acquire(self, budget: Budget) -> bool:
         """Take a slot for `budget` now if it may have one; else take nothing."""
-        key = id(budget)
-        self._busy[key] = self._busy.get(key, 0) + 1
+        self._join(budget)
         if self._may_go(budget):
-            self.in_flight += 1
-            budget.in_flight += 1
+            self._take(budget)
             return True
-        self._leave(key)
+        self._leave(id(budget))
         return False
 
     async def acquire(self, budget: Budget) -> None:
-        if self.try_acquire(budget):
+        self._join(budget)
+        if self._may_go(budget):
+            self._take(budget)
             return
-        key = id(budget)
-        self._busy[key] = self._busy.get(key, 0) + 1
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         entry = (budget, waiter)
         self._line.append(entry)
@@ -87,18 +85,16 @@ class CallGate:
         except BaseException:
             if waiter.done() and not waiter.cancelled():
                 # Handed a slot just as it gave up: give the slot back.
-                self.in_flight -= 1
-                budget.in_flight -= 1
+                self._give_back(budget)
             else:
                 with contextlib.suppress(ValueError):
                     self._line.remove(entry)
-            self._leave(key)
+            self._leave(id(budget))
             self._hand_on()
             raise
 
     def release(self, budget: Budget) -> None:
-        self.in_flight -= 1
-        budget.in_flight -= 1
+        self._give_back(budget)
         self._leave(id(budget))
         self._hand_on()
 
@@ -114,9 +110,20 @@ class CallGate:
                 continue
             if self._may_go(budget):
                 self._line.remove(entry)
-                self.in_flight += 1
-                budget.in_flight += 1
+                self._take(budget)
                 waiter.set_result(None)
+
+    def _join(self, budget: Budget) -> None:
+        key = id(budget)
+        self._busy[key] = self._busy.get(key, 0) + 1
+
+    def _take(self, budget: Budget) -> None:
+        self.in_flight += 1
+        budget.in_flight += 1
+
+    def _give_back(self, budget: Budget) -> None:
+        self.in_flight -= 1
+        budget.in_flight -= 1
 
     def _leave(self, key: int) -> None:
         left = self._busy.get(key, 1) - 1

@@ -380,7 +380,7 @@ class _Pool:
         except TimeoutError as exc:
             self._lost()
             raise httpx.ConnectTimeout("connect", request=request) from exc
-        except (OSError, ssl.SSLError) as exc:
+        except OSError as exc:  # refused, unknown host, TLS (ssl.SSLError)
             self._lost()
             raise httpx.ConnectError(str(exc), request=request) from exc
         except BaseException:
