@@ -1,13 +1,23 @@
-"""Helpers shared by the gateway's end-to-end tests: REST reads and log maths."""
+"""Helpers shared by the gateway's end-to-end tests: REST reads, log maths,
+the event loops to run on."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+# asyncio's own event loop and uvloop (what `rc-gateway serve` runs on when it
+# is installed): their transports differ. `pytestmark = pytest.mark.parametrize(
+# "anyio_backend", EVENT_LOOPS)` runs a module's tests on both.
+EVENT_LOOPS = [
+    pytest.param(("asyncio", {}), id="asyncio"),
+    pytest.param(("asyncio", {"use_uvloop": True}), id="uvloop"),
+]
 
 
 def rest(

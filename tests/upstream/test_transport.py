@@ -22,7 +22,7 @@ import pytest
 
 from gateway.upstream.client import segment
 from gateway.upstream.wire import WireTransport, no_cookies
-from tests.support import max_in_flight
+from tests.support import EVENT_LOOPS, max_in_flight
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -30,15 +30,7 @@ if TYPE_CHECKING:
     from tests.conftest import Stack, Upstream
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(("asyncio", {}), id="asyncio"),
-        pytest.param(("asyncio", {"use_uvloop": True}), id="uvloop"),
-    ]
-)
-def anyio_backend(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
-    backend: tuple[str, dict[str, Any]] = request.param
-    return backend
+pytestmark = pytest.mark.parametrize("anyio_backend", EVENT_LOOPS)
 
 
 def client(

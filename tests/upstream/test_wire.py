@@ -24,6 +24,7 @@ from gateway.upstream.wire import (
     BodyInterruptedError,
     WireTransport,
 )
+from tests.support import EVENT_LOOPS
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -31,15 +32,7 @@ if TYPE_CHECKING:
 OK = b'{"success":true}'
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(("asyncio", {}), id="asyncio"),
-        pytest.param(("asyncio", {"use_uvloop": True}), id="uvloop"),
-    ]
-)
-def anyio_backend(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
-    backend: tuple[str, dict[str, Any]] = request.param
-    return backend
+pytestmark = pytest.mark.parametrize("anyio_backend", EVENT_LOOPS)
 
 
 class Server:
