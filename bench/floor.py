@@ -67,6 +67,21 @@ def phones(visitor: dict[str, Any]) -> list[dict[str, str]]:
     return [{"phoneNumber": p["phoneNumber"]} for p in visitor.get("phone") or ()]
 
 
+def httpx_transport(name: str, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    """The httpx transport called `name`: wire, aiohttp, httpx-aiohttp, httpcore."""
+    if name == "wire":
+        return WireTransport(limits=limits)
+    if name == "aiohttp":
+        from bench.transports import AiohttpTransport
+
+        return AiohttpTransport(limits=limits)
+    if name == "httpx-aiohttp":
+        from httpx_aiohttp import AiohttpTransport as PackagedTransport
+
+        return PackagedTransport(limits=limits)
+    return httpx.AsyncHTTPTransport(limits=limits)
+
+
 def make_client(upstream: str, transport: str) -> Any:
     """(`fetch(method, path, headers, body) -> decoded JSON`, closer)."""
     headers = {"User-Agent": "rc-gateway-floor", "Accept": "application/json"}
@@ -105,19 +120,7 @@ def make_client(upstream: str, transport: str) -> Any:
         return upstream_client(upstream)
 
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-    chosen: httpx.AsyncBaseTransport
-    if transport == "wire":
-        chosen = WireTransport(limits=limits)
-    elif transport == "aiohttp":
-        from bench.transports import AiohttpTransport
-
-        chosen = AiohttpTransport(limits=limits)
-    elif transport == "httpx-aiohttp":
-        from httpx_aiohttp import AiohttpTransport as PackagedTransport
-
-        chosen = PackagedTransport(limits=limits)
-    else:
-        chosen = httpx.AsyncHTTPTransport(limits=limits)
+    chosen = httpx_transport(transport, limits)
     client = httpx.AsyncClient(
         base_url=base, transport=chosen, headers=headers, timeout=5, trust_env=False
     )

@@ -40,10 +40,10 @@ import uvloop
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import canned
+from bench.floor import httpx_transport
 from bench.perf import free_port
 from gateway.config import Settings
 from gateway.upstream.client import Credentials, Upstream
-from gateway.upstream.wire import WireTransport
 
 VISITOR_ID = "bench-visitor"
 PATH = "livechat/visitors.info"
@@ -103,19 +103,7 @@ async def client_for(name: str, base: str) -> Any:
 
             yield through_aiohttp
         return
-    transport: httpx.AsyncBaseTransport
-    if name == "AsyncClient + wire":
-        transport = WireTransport(limits=LIMITS)
-    elif name == "AsyncClient + aiohttp":
-        from bench.transports import AiohttpTransport
-
-        transport = AiohttpTransport(limits=LIMITS)
-    elif name == "AsyncClient + httpx-aiohttp":
-        from httpx_aiohttp import AiohttpTransport as PackagedTransport
-
-        transport = PackagedTransport(limits=LIMITS)
-    else:
-        transport = httpx.AsyncHTTPTransport(limits=LIMITS)
+    transport = httpx_transport(name.removeprefix("AsyncClient + "), LIMITS)
     async with httpx_client(base, transport) as client:
 
         async def through_httpx() -> Any:
