@@ -6,7 +6,7 @@ import asyncio
 import functools
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.relay import GlobalID
@@ -21,10 +21,13 @@ from gateway.upstream.records import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from gateway.schema.departments import Department
     from gateway.upstream.records import SourceRecord
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 DepartmentType = Annotated["Department", strawberry.lazy("gateway.schema.departments")]
 
 
@@ -50,6 +53,38 @@ class UserStatus(Enum):
 class Availability(Enum):
     AVAILABLE = "available"
     NOT_AVAILABLE = "not-available"
+
+
+def from_record_on_use(cls: type[T], record: Any) -> T:
+    """An object of `cls` that starts with its id and its record only.
+
+    Each other attribute is built on first use by the class's `__getattr__`
+    (see `build_on_use`) and kept, so a listing pays for the fields a query
+    asks and no others; the record's own fields are read from the JSON on
+    first use too. The attributes are what the dataclass's `__init__` would
+    set, the `raw_id` and the `record` included.
+    """
+    made = _new(cls)
+    _set(made, "__dict__", {"raw_id": record.id, "record": record})
+    return made
+
+
+def build_on_use(
+    made: object, name: str, table: Mapping[str, Callable[[Any], Any]]
+) -> Any:
+    """The attribute `name` of an object of `from_record_on_use`, built once."""
+    build = table.get(name)
+    record = made.__dict__.get("record")
+    if build is None or record is None:
+        kind = type(made).__name__
+        raise AttributeError(f"{kind!r} object has no attribute {name!r}")
+    value = build(record)
+    made.__dict__[name] = value
+    return value
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 from gateway.context import Info
 from gateway.loaders import PagesKey
 from gateway.schema import refs
-from gateway.schema.common import Source, User
+from gateway.schema.common import Source, User, build_on_use, from_record_on_use
 from gateway.schema.connections import EMPTY, Listing, OffsetListing, connection
 from gateway.schema.ids import load_nodes
 from gateway.schema.message_pages import MessageConnection, MessageListing
@@ -279,62 +279,13 @@ class Room(relay.Node):
 
     @classmethod
     def from_record(cls, record: RoomRecord) -> Room:
-        """The room of a record, built the cheap way (see `_BUILT_ON_USE`).
-
-        Its attributes are set all at once, as the dataclass's `__init__`
-        would one by one; the ones made of other objects (users, the source,
-        the last message) are left for `__getattr__` to build on first use,
-        which most queries of a listing never make.
-        """
-        room = _new(cls)
-        _set(
-            room,
-            "__dict__",
-            {
-                "raw_id": record.id,
-                "rocket_chat_id": record.id,
-                "name": record.name,
-                "state": room_state(record),
-                "open": record.open,
-                "on_hold": record.on_hold,
-                "message_count": record.message_count,
-                "user_count": record.user_count,
-                "created_at": record.created_at,
-                "updated_at": record.updated_at,
-                "last_message_at": record.last_message_at,
-                "visitor_last_message_at": record.visitor_last_message_at,
-                "queued_at": record.queued_at,
-                "closed_at": record.closed_at,
-                "assigned_at": record.served_by.at if record.served_by else None,
-                "tags": list(record.tags),
-                "custom_fields": json_value(record.custom_fields),
-                "metrics": json_value(record.metrics),
-                "response_by": json_value(record.response_by),
-                "waiting_response": record.waiting_response,
-                "priority_id": record.priority_id,
-                "sla_id": record.sla_id,
-                "contact_id": record.contact_id,
-                "transcript_request": json_value(record.transcript_request),
-                "status": record.status,
-                "verified": record.verified,
-                "record": record,
-            },
-        )
-        return room
+        """The room of a record; its attributes are built on first use."""
+        return from_record_on_use(cls, record)
 
     if not TYPE_CHECKING:  # to mypy, Room has exactly its declared attributes
 
         def __getattr__(self, name: str) -> Any:
-            """An attribute `from_record` left to build on first use."""
-            build = _BUILT_ON_USE.get(name)
-            record = self.__dict__.get("record")
-            if build is None or record is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            value = build(record)
-            self.__dict__[name] = value
-            return value
+            return build_on_use(self, name, _BUILT_ON_USE)
 
 
 def _last_message(record: RoomRecord) -> LastMessage | None:
@@ -353,8 +304,33 @@ def _closer(record: RoomRecord) -> Closer | None:
     return Closer(record.closer) if record.closer in {"user", "visitor"} else None
 
 
-# What Room.from_record leaves to build on first use, from the record.
+# How each attribute of a room but its id and record is built on first use.
 _BUILT_ON_USE: dict[str, Callable[[RoomRecord], Any]] = {
+    "rocket_chat_id": lambda record: record.id,
+    "name": lambda record: record.name,
+    "state": room_state,
+    "open": lambda record: record.open,
+    "on_hold": lambda record: record.on_hold,
+    "message_count": lambda record: record.message_count,
+    "user_count": lambda record: record.user_count,
+    "created_at": lambda record: record.created_at,
+    "updated_at": lambda record: record.updated_at,
+    "last_message_at": lambda record: record.last_message_at,
+    "visitor_last_message_at": lambda record: record.visitor_last_message_at,
+    "queued_at": lambda record: record.queued_at,
+    "closed_at": lambda record: record.closed_at,
+    "assigned_at": lambda record: record.served_by.at if record.served_by else None,
+    "tags": lambda record: list(record.tags),
+    "custom_fields": lambda record: json_value(record.custom_fields),
+    "metrics": lambda record: json_value(record.metrics),
+    "response_by": lambda record: json_value(record.response_by),
+    "waiting_response": lambda record: record.waiting_response,
+    "priority_id": lambda record: record.priority_id,
+    "sla_id": lambda record: record.sla_id,
+    "contact_id": lambda record: record.contact_id,
+    "transcript_request": lambda record: json_value(record.transcript_request),
+    "status": lambda record: record.status,
+    "verified": lambda record: record.verified,
     "closer": _closer,
     "closed_by": lambda record: User.from_record(record.closed_by),
     "served_by": lambda record: User.from_record(record.served_by),
@@ -362,8 +338,6 @@ _BUILT_ON_USE: dict[str, Callable[[RoomRecord], Any]] = {
     "last_message": _last_message,
     "creator": lambda record: User.from_record(record.creator),
 }
-_new = object.__new__
-_set = object.__setattr__
 
 
 refs.register(RoomRecord, Room.from_record)

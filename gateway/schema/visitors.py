@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -17,7 +17,13 @@ from strawberry.scalars import JSON
 from gateway.context import Info
 from gateway.errors import BadUserInputError, NotFoundError
 from gateway.schema import refs
-from gateway.schema.common import Email, Phone, User
+from gateway.schema.common import (
+    Email,
+    Phone,
+    User,
+    build_on_use,
+    from_record_on_use,
+)
 from gateway.schema.connections import (
     EMPTY,
     Listing,
@@ -34,7 +40,7 @@ from gateway.upstream import visitors
 from gateway.upstream.records import VisitorRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from gateway.schema.rooms import Room
 
@@ -136,6 +142,7 @@ class Visitor(relay.Node):
         description="The visitor's Rocket.Chat `_id`."
     )
     last_chat_id: strawberry.Private[str | None]
+    record: strawberry.Private[VisitorRecord | None]
 
     @strawberry.field(description="The visitor's most recent room.")
     async def last_chat(self, info: Info) -> RoomType | None:
@@ -178,31 +185,46 @@ class Visitor(relay.Node):
 
     @classmethod
     def from_record(cls, record: VisitorRecord) -> Visitor:
-        return cls(
-            raw_id=record.id,
-            rocket_chat_id=record.id,
-            token=record.token,
-            username=record.username,
-            name=record.name,
-            emails=[Email(address=a) for a in record.emails],
-            phones=[Phone(phone_number=p) for p in record.phones],
-            department_id=record.department_id,
-            status=visitor_status(record.status),
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            last_chat_at=record.last_chat.created_at if record.last_chat else None,
-            last_agent=User.from_record(record.last_agent),
-            last_agent_at=record.last_agent.at if record.last_agent else None,
-            custom_fields=json_value(record.custom_fields),
-            contact_manager=User.from_record(record.contact_manager),
-            user_agent=record.user_agent,
-            ip=record.ip,
-            host=record.host,
-            external_ids=json_value(record.external_ids),
-            activity=list(record.activity),
-            disabled=record.disabled,
-            last_chat_id=record.last_chat.room_id if record.last_chat else None,
-        )
+        """The visitor of a record; its attributes are built on first use."""
+        return from_record_on_use(cls, record)
+
+    if not TYPE_CHECKING:  # to mypy, Visitor has its declared attributes only
+
+        def __getattr__(self, name: str) -> Any:
+            return build_on_use(self, name, _BUILT_ON_USE)
+
+
+def _last_chat_at(record: VisitorRecord) -> datetime | None:
+    return record.last_chat.created_at if record.last_chat else None
+
+
+# How each attribute of a visitor but its id and record is built on first use.
+_BUILT_ON_USE: dict[str, Callable[[VisitorRecord], Any]] = {
+    "rocket_chat_id": lambda record: record.id,
+    "token": lambda record: record.token,
+    "username": lambda record: record.username,
+    "name": lambda record: record.name,
+    "emails": lambda record: [Email(address=a) for a in record.emails],
+    "phones": lambda record: [Phone(phone_number=p) for p in record.phones],
+    "department_id": lambda record: record.department_id,
+    "status": lambda record: visitor_status(record.status),
+    "created_at": lambda record: record.created_at,
+    "updated_at": lambda record: record.updated_at,
+    "last_chat_at": _last_chat_at,
+    "last_agent": lambda record: User.from_record(record.last_agent),
+    "last_agent_at": lambda record: record.last_agent.at if record.last_agent else None,
+    "custom_fields": lambda record: json_value(record.custom_fields),
+    "contact_manager": lambda record: User.from_record(record.contact_manager),
+    "user_agent": lambda record: record.user_agent,
+    "ip": lambda record: record.ip,
+    "host": lambda record: record.host,
+    "external_ids": lambda record: json_value(record.external_ids),
+    "activity": lambda record: list(record.activity),
+    "disabled": lambda record: record.disabled,
+    "last_chat_id": lambda record: (
+        record.last_chat.room_id if record.last_chat else None
+    ),
+}
 
 
 @strawberry.enum(description="What visitors can be sorted by.")

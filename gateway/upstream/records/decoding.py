@@ -6,12 +6,17 @@
         department: DepartmentRecord | None = derived(None)
 
 A `Record` subclass is a frozen dataclass. At class creation its fields are
-read into a `Decoder`: a list of (attribute, JSON key, coercer, default)
-that `from_json` walks in one loop (a page of 100 rooms is decoded per
-call). A key may be a dotted path into nested objects. Every field is either
+read into a `Decoder`: for each keyed field, how to read it (JSON key or
+dotted path into nested objects, coercer, default). Every field is either
 keyed, the record's id, or `derived` by the class's own `from_json`; a field
 that is none of these, or a variant naming a field that is not keyed, is a
 TypeError when the module is imported, not a silent None at run time.
+
+Decoding is lazy. `from_json` checks the id and keeps the JSON object; each
+keyed field is read from it on first access and then kept on the record, so
+a page of 100 rooms of which a query asks three fields costs three reads a
+room, not thirty. Nothing is lost by waiting: coercers never raise, and the
+JSON of an answer is not changed once decoded.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ if TYPE_CHECKING:
 
     from gateway.upstream.records.values import JsonObject
 
-    Entry = tuple[str, Any, Callable[[Any], Any], Any]
 
 T = TypeVar("T")
 R = TypeVar("R", bound="Record")
@@ -108,6 +112,9 @@ class Record:
         if hasattr(cls, "__post_init__"):
             raise TypeError(f"{cls.__name__}: decoded records skip __post_init__")
         dataclass(frozen=True)(cls)
+        for f in fields(cls):
+            if KEY in f.metadata and not f.metadata[KEY].required:
+                setattr(cls, f.name, _Decoded(f.name, f.default))
         cls.decoder = Decoder(cls)
 
     @classmethod
@@ -122,6 +129,58 @@ class Record:
         return record
 
 
+# Where a decoded record keeps its JSON object and its decoder, beside the
+# fields' values in its `__dict__` (no field name starts with an underscore).
+_JSON = "_json"
+_DECODER = "_decoder"
+
+
+class _Decoded:
+    """A keyed field read from the record's JSON on first access.
+
+    A non-data descriptor: once the value is in the record's `__dict__`,
+    Python finds it there and this is not called again. Records built by
+    their `__init__` have every value there from the start. On the class it
+    is the field's default, as a dataclass attribute would be.
+    """
+
+    __slots__ = ("default", "name")
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, record: Record | None, owner: type | None = None) -> Any:
+        if record is None:
+            return self.default
+        values = record.__dict__
+        value = values[_DECODER].readers[self.name](values[_JSON])
+        values[self.name] = value
+        return value
+
+
+def _flat_reader(
+    json_key: str, coerce: Callable[[Any], Any], absent: Any
+) -> Callable[[JsonObject], Any]:
+    def read(data: JsonObject) -> Any:
+        value = data.get(json_key)
+        return absent if value is None else coerce(value)
+
+    return read
+
+
+def _deep_reader(
+    path: tuple[str, ...], coerce: Callable[[Any], Any], absent: Any
+) -> Callable[[JsonObject], Any]:
+    def read(data: JsonObject) -> Any:
+        value: Any = data
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        return absent if value is None else coerce(value)
+
+    return read
+
+
 class Decoder(Generic[R]):
     """The key map of one record class, or of a variant of it.
 
@@ -130,13 +189,13 @@ class Decoder(Generic[R]):
     Called on a value, a decoder is the coercer of an embedded record: None
     unless the value is an object with the record's id.
 
-    A record is built by giving it its whole `__dict__` at once. That is all
-    the dataclass's `__init__` would do, one `object.__setattr__` per field
-    (the frozen way), which was a third of the decoding time; records may
-    not have a `__post_init__` that this would skip.
+    A record is built by giving it its `__dict__` at once: its id, derived
+    fields and the defaults of what a variant leaves out, with the JSON
+    object its keyed fields are read from on first use (see `_Decoded`).
+    Records may not have a `__post_init__`, which this skips.
     """
 
-    __slots__ = ("cls", "deep", "derived", "fixed", "flat", "id")
+    __slots__ = ("cls", "derived", "fixed", "id", "readers")
 
     def __init__(
         self,
@@ -160,8 +219,7 @@ class Decoder(Generic[R]):
         if unknown:
             raise TypeError(f"{cls.__name__} has no keyed field {', '.join(unknown)}")
         defaults = {f.name: f.default for f in fields(cls)}
-        flat: list[Entry] = []
-        deep: list[Entry] = []
+        self.readers: dict[str, Callable[[JsonObject], Any]] = {}
         self.id: tuple[str, str] | None = None  # (attribute, JSON key)
         for name, spec in specs.items():
             if only is not None and name not in only and not spec.required:
@@ -169,36 +227,28 @@ class Decoder(Generic[R]):
             path = _path(rename[name]) if name in rename else spec.path
             if spec.required:
                 self.id = (name, path[0])
+                del defaults[name]
             elif len(path) == 1:
-                flat.append((name, path[0], spec.coerce, defaults.pop(name)))
+                absent = defaults.pop(name)
+                self.readers[name] = _flat_reader(path[0], spec.coerce, absent)
             else:
-                deep.append((name, path, spec.coerce, defaults.pop(name)))
-        self.flat = tuple(flat)
-        self.deep = tuple(deep)
-        if self.id is not None:
-            del defaults[self.id[0]]
+                absent = defaults.pop(name)
+                self.readers[name] = _deep_reader(path, spec.coerce, absent)
         # What no key fills: derived fields, and the ones a variant leaves out.
         self.fixed = defaults
         self.derived = frozenset(f.name for f in fields(cls) if DERIVED in f.metadata)
 
     def build(self, data: JsonObject, derived: Mapping[str, Any] | None = None) -> R:
         """The record from its JSON object, with derived fields' values if given."""
-        get = data.get
         values = self.fixed.copy()
+        values[_JSON] = data
+        values[_DECODER] = self
         if self.id is not None:
             name, json_key = self.id
-            found = get(json_key)
+            found = data.get(json_key)
             if not isinstance(found, str) or not found:
                 raise malformed(f"a record has no `{json_key}`")
             values[name] = found
-        for name, json_key, coerce, absent in self.flat:
-            value = get(json_key)
-            values[name] = absent if value is None else coerce(value)
-        for name, path, coerce, absent in self.deep:
-            value = data
-            for part in path:
-                value = value.get(part) if isinstance(value, dict) else None
-            values[name] = absent if value is None else coerce(value)
         if derived:
             if not derived.keys() <= self.derived:
                 wrong = ", ".join(sorted(derived.keys() - self.derived))
