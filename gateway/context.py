@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import re
 import uuid
@@ -99,9 +98,15 @@ def forwarding_chain(
 
 
 def credentials_of(
-    request: Request | WebSocket, forwarded_allow_ips: str = ""
+    request: Request | WebSocket,
+    forwarded_allow_ips: str = "",
+    chosen_request_id: str | None = None,
 ) -> Credentials:
-    """Only what may travel upstream: auth headers, forwarding chain, request id."""
+    """Only what may travel upstream: auth headers, forwarding chain, request id.
+
+    `chosen_request_id`: the id the access middleware already gave the
+    request (it logs it), else one is chosen here.
+    """
     headers = request.headers
     peer = request.client.host if request.client is not None else None
     chain = forwarding_chain(headers.get("x-forwarded-for"), peer, forwarded_allow_ips)
@@ -120,7 +125,7 @@ def credentials_of(
         auth_token=auth_token,
         user_id=user_id,
         forwarded_for=", ".join(chain) or None,
-        request_id=request_id(headers.get("x-request-id")),
+        request_id=chosen_request_id or request_id(headers.get("x-request-id")),
         problem=problem,
     )
 
@@ -137,10 +142,9 @@ async def build_context(
     settings: Settings = request.app.state.settings
     upstream: Upstream = request.state.upstream
     record = current()
-    credentials = credentials_of(request, settings.forwarded_allow_ips)
-    if record is not None and record.request_id:
-        # The access middleware already chose the id (it logs it).
-        credentials = dataclasses.replace(credentials, request_id=record.request_id)
+    credentials = credentials_of(
+        request, settings.forwarded_allow_ips, record.request_id if record else None
+    )
     if record is not None:
         record.user_id = credentials.user_id
     if credentials.request_id and isinstance(response, Response):
