@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -306,31 +307,37 @@ def _closer(record: RoomRecord) -> Closer | None:
 
 # How each attribute of a room but its id and record is built on first use.
 _BUILT_ON_USE: dict[str, Callable[[RoomRecord], Any]] = {
-    "rocket_chat_id": lambda record: record.id,
-    "name": lambda record: record.name,
+    # The record's own value, as it is.
+    **{
+        name: attrgetter(name)
+        for name in (
+            "name",
+            "open",
+            "on_hold",
+            "message_count",
+            "user_count",
+            "created_at",
+            "updated_at",
+            "last_message_at",
+            "visitor_last_message_at",
+            "queued_at",
+            "closed_at",
+            "waiting_response",
+            "priority_id",
+            "sla_id",
+            "contact_id",
+            "status",
+            "verified",
+        )
+    },
+    "rocket_chat_id": attrgetter("id"),
     "state": room_state,
-    "open": lambda record: record.open,
-    "on_hold": lambda record: record.on_hold,
-    "message_count": lambda record: record.message_count,
-    "user_count": lambda record: record.user_count,
-    "created_at": lambda record: record.created_at,
-    "updated_at": lambda record: record.updated_at,
-    "last_message_at": lambda record: record.last_message_at,
-    "visitor_last_message_at": lambda record: record.visitor_last_message_at,
-    "queued_at": lambda record: record.queued_at,
-    "closed_at": lambda record: record.closed_at,
     "assigned_at": lambda record: record.served_by.at if record.served_by else None,
     "tags": lambda record: list(record.tags),
     "custom_fields": lambda record: json_value(record.custom_fields),
     "metrics": lambda record: json_value(record.metrics),
     "response_by": lambda record: json_value(record.response_by),
-    "waiting_response": lambda record: record.waiting_response,
-    "priority_id": lambda record: record.priority_id,
-    "sla_id": lambda record: record.sla_id,
-    "contact_id": lambda record: record.contact_id,
     "transcript_request": lambda record: json_value(record.transcript_request),
-    "status": lambda record: record.status,
-    "verified": lambda record: record.verified,
     "closer": _closer,
     "closed_by": lambda record: User.from_record(record.closed_by),
     "served_by": lambda record: User.from_record(record.served_by),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from enum import Enum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -200,27 +201,33 @@ def _last_chat_at(record: VisitorRecord) -> datetime | None:
 
 # How each attribute of a visitor but its id and record is built on first use.
 _BUILT_ON_USE: dict[str, Callable[[VisitorRecord], Any]] = {
-    "rocket_chat_id": lambda record: record.id,
-    "token": lambda record: record.token,
-    "username": lambda record: record.username,
-    "name": lambda record: record.name,
+    # The record's own value, as it is.
+    **{
+        name: attrgetter(name)
+        for name in (
+            "token",
+            "username",
+            "name",
+            "department_id",
+            "created_at",
+            "updated_at",
+            "user_agent",
+            "ip",
+            "host",
+            "disabled",
+        )
+    },
+    "rocket_chat_id": attrgetter("id"),
     "emails": lambda record: [Email(address=a) for a in record.emails],
     "phones": lambda record: [Phone(phone_number=p) for p in record.phones],
-    "department_id": lambda record: record.department_id,
     "status": lambda record: visitor_status(record.status),
-    "created_at": lambda record: record.created_at,
-    "updated_at": lambda record: record.updated_at,
     "last_chat_at": _last_chat_at,
     "last_agent": lambda record: User.from_record(record.last_agent),
     "last_agent_at": lambda record: record.last_agent.at if record.last_agent else None,
     "custom_fields": lambda record: json_value(record.custom_fields),
     "contact_manager": lambda record: User.from_record(record.contact_manager),
-    "user_agent": lambda record: record.user_agent,
-    "ip": lambda record: record.ip,
-    "host": lambda record: record.host,
     "external_ids": lambda record: json_value(record.external_ids),
     "activity": lambda record: list(record.activity),
-    "disabled": lambda record: record.disabled,
     "last_chat_id": lambda record: (
         record.last_chat.room_id if record.last_chat else None
     ),
